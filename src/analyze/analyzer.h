@@ -1,0 +1,58 @@
+// Analyzer: one per ecosystem. The layer walker reads each layer once and offers every regular
+// file to Wants(); the bytes of wanted files (bounded by MaxFileSize) are collected and handed
+// to Analyze() once per layer. Analyzers never open archives or touch the filesystem themselves.
+//
+// Analyzers are stateless and shared between threads: layers may be analysed in parallel.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "inventory/layer_result.h"
+
+namespace hullscan::analyze {
+
+// Metadata of a file as seen in the layer, before its content is read.
+struct FileInfo {
+  std::string_view path;  // clean, relative to the root, no leading '/': "var/lib/dpkg/status"
+  uint32_t mode = 0;      // permission bits incl. setuid/setgid/sticky
+  int64_t size = 0;
+};
+
+// A wanted file with its content.
+struct File {
+  std::string path;
+  uint32_t mode = 0;
+  std::string content;
+};
+
+class Analyzer {
+ public:
+  virtual ~Analyzer() = default;
+
+  // Stable short name, e.g. "dpkg"; appears in PackageDb::analyzer and diagnostics.
+  virtual std::string_view Name() const = 0;
+  // Bumped whenever the analyzer's output for the same input changes; part of the cache key.
+  virtual int Version() const = 0;
+  // Called for every regular file in every layer, so it must be cheap (no allocation).
+  virtual bool Wants(const FileInfo& file) const = 0;
+  // Wanted files larger than this are not read; a diagnostic says so.
+  virtual int64_t MaxFileSize() const { return int64_t{64} << 20; }
+  // Called once per layer with all of that layer's wanted files, sorted by path (never empty).
+  // Results and diagnostics go into `out`; a broken file is a diagnostic, never a crash.
+  virtual void Analyze(std::span<const File> files, inventory::LayerResult& out) const = 0;
+};
+
+using AnalyzerList = std::vector<std::unique_ptr<Analyzer>>;
+
+// The built-in analyzers, in a fixed order (builtin.cc holds the explicit list).
+AnalyzerList BuiltinAnalyzers();
+
+// "dpkg:1,apk:1,…": identifies the analyzer set for caching per-layer results.
+std::string AnalyzerSetVersion(const AnalyzerList& analyzers);
+
+}  // namespace hullscan::analyze

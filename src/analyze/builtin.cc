@@ -1,0 +1,28 @@
+#include "analyze/analyzer.h"
+#include "analyze/apk/apk.h"
+#include "analyze/dpkg/dpkg.h"
+#include "analyze/os/os.h"
+#include "analyze/rpm/rpm.h"
+
+namespace hullscan::analyze {
+
+// The explicit list (no static self-registration): adding an ecosystem adds one line here.
+AnalyzerList BuiltinAnalyzers() {
+  AnalyzerList list;
+  list.push_back(NewOsFilesAnalyzer());
+  list.push_back(NewDpkgAnalyzer());
+  list.push_back(NewApkAnalyzer());
+  list.push_back(NewRpmAnalyzer());
+  return list;
+}
+
+std::string AnalyzerSetVersion(const AnalyzerList& analyzers) {
+  std::string out;
+  for (const auto& a : analyzers) {
+    if (!out.empty()) out += ',';
+    out.append(a->Name()).append(":").append(std::to_string(a->Version()));
+  }
+  return out;
+}
+
+}  // namespace hullscan::analyze

@@ -1,0 +1,62 @@
+// Inventory: the bill of materials of one artifact (image, rootfs, directory) after the layers
+// have been merged. Everything in it is sorted, so reports are byte-stable.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "inventory/layer_result.h"
+#include "inventory/package.h"
+
+namespace hullscan::inventory {
+
+struct LayerInfo {
+  std::string digest;      // blob digest (compressed), "sha256:…"
+  std::string diff_id;     // uncompressed tar digest
+  std::string media_type;
+  int64_t size = 0;        // blob size in bytes
+  std::string created_by;  // the history step that made it, when the config records one
+  friend auto operator<=>(const LayerInfo&, const LayerInfo&) = default;
+};
+
+enum class ArtifactKind { kImage, kRootfs };
+
+// What was scanned. For images, the identity a report must carry: digests, platform, layers.
+struct Artifact {
+  ArtifactKind kind = ArtifactKind::kImage;
+  std::string name;             // as the user named it, e.g. "oci:build/img:latest", "/srv/rootfs"
+  std::string manifest_digest;  // images only
+  std::string config_digest;    // images only (the image ID)
+  std::vector<std::string> repo_tags;
+  std::string os;
+  std::string architecture;
+  std::string variant;
+  std::string created;
+  std::vector<LayerInfo> layers;
+  friend auto operator<=>(const Artifact&, const Artifact&) = default;
+};
+
+struct Inventory {
+  Artifact artifact;
+  std::optional<Distro> distro;
+  std::vector<Package> packages;  // sorted by (type, name, version, arch, location)
+  // The merged distro-identifying files, input to distro detection.
+  std::map<std::string, std::string> os_files;
+  std::vector<Diagnostic> diagnostics;  // sorted
+};
+
+// Merges per-layer results, lowest layer first, into one inventory: a file rewritten by a later
+// layer replaces the earlier one, whiteouts and opaque directories hide lower content, and each
+// package is attributed to the lowest layer from which it has been present unchanged.
+// Pure: the same layers always give the same inventory. `artifact` is copied in as given;
+// distro and purls are left for the caller (they need the analyzers' distro detection).
+Inventory Squash(const Artifact& artifact, std::span<const LayerResult> layers);
+
+// Sorts packages and diagnostics into the canonical order.
+void Canonicalize(Inventory& inventory);
+
+}  // namespace hullscan::inventory

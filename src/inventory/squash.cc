@@ -1,0 +1,129 @@
+#include "inventory/inventory.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace hullscan::inventory {
+
+std::string_view PackageTypeName(PackageType type) {
+  switch (type) {
+    case PackageType::kDeb: return "deb";
+    case PackageType::kApk: return "apk";
+    case PackageType::kRpm: return "rpm";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// True when `path` is `dir` or lies below it.
+bool IsUnder(std::string_view path, std::string_view dir) {
+  if (dir.empty()) return true;  // a whiteout of the root hides everything
+  if (path.size() < dir.size() || path.compare(0, dir.size(), dir) != 0) return false;
+  return path.size() == dir.size() || path[dir.size()] == '/';
+}
+
+bool StrictlyUnder(std::string_view path, std::string_view dir) {
+  return path.size() > dir.size() && IsUnder(path, dir);
+}
+
+// A path-keyed fact and the index of the layer that wrote it.
+template <typename T>
+struct Layered {
+  size_t layer = 0;
+  T value;
+};
+
+// Applies one layer's whiteouts and opaque dirs to the facts of the layers below it.
+template <typename T>
+void ApplyDeletions(std::map<std::string, Layered<T>>& facts, const LayerResult& layer) {
+  for (auto it = facts.begin(); it != facts.end();) {
+    bool gone = false;
+    for (const auto& w : layer.whiteouts) gone = gone || IsUnder(it->first, w);
+    for (const auto& d : layer.opaque_dirs) gone = gone || StrictlyUnder(it->first, d);
+    it = gone ? facts.erase(it) : std::next(it);
+  }
+}
+
+// The identity of a package within one database file, for tracing it through the layers.
+auto PackageKey(const Package& p) { return std::tie(p.type, p.name, p.version, p.arch); }
+
+}  // namespace
+
+void Canonicalize(Inventory& inv) {
+  for (auto& p : inv.packages) std::sort(p.installed_files.begin(), p.installed_files.end());
+  std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {
+    return std::tie(a.type, a.name, a.version, a.arch, a.location) <
+           std::tie(b.type, b.name, b.version, b.arch, b.location);
+  });
+  std::sort(inv.diagnostics.begin(), inv.diagnostics.end());
+  inv.diagnostics.erase(std::unique(inv.diagnostics.begin(), inv.diagnostics.end()), inv.diagnostics.end());
+}
+
+Inventory Squash(const Artifact& artifact, std::span<const LayerResult> layers) {
+  Inventory inv;
+  inv.artifact = artifact;
+
+  std::map<std::string, Layered<const PackageDb*>> dbs;
+  std::map<std::string, Layered<const OwnedFiles*>> lists;
+  std::map<std::string, Layered<const std::string*>> os_files;
+  // Every version of every database file, per layer, to find where each package first appeared.
+  std::map<std::string, std::vector<Layered<const PackageDb*>>> db_history;
+
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const LayerResult& layer = layers[i];
+    ApplyDeletions(dbs, layer);
+    ApplyDeletions(lists, layer);
+    ApplyDeletions(os_files, layer);
+    for (auto& [path, history] : db_history) {
+      bool gone = false;
+      for (const auto& w : layer.whiteouts) gone = gone || IsUnder(path, w);
+      for (const auto& d : layer.opaque_dirs) gone = gone || StrictlyUnder(path, d);
+      if (gone) history.clear();  // a deleted database starts a new history if it comes back
+    }
+    for (const auto& db : layer.package_dbs) {
+      dbs[db.path] = {i, &db};
+      db_history[db.path].push_back({i, &db});
+    }
+    for (const auto& l : layer.owned_files) lists[l.path] = {i, &l};
+    for (const auto& [path, content] : layer.os_files) os_files[path] = {i, &content};
+    for (const auto& d : layer.diagnostics) {
+      Diagnostic diag = d;
+      if (diag.layer_diff_id.empty()) diag.layer_diff_id = layer.diff_id;
+      inv.diagnostics.push_back(std::move(diag));
+    }
+  }
+
+  // Owned-file lists by package name (dpkg names them "<name>" or "<name>:<arch>").
+  std::map<std::string, const OwnedFiles*> owned_by_package;
+  for (const auto& [path, l] : lists) owned_by_package[l.value->package] = l.value;
+
+  for (const auto& [path, db] : dbs) {
+    const auto& history = db_history[path];
+    for (const Package& p : db.value->packages) {
+      // The lowest layer from which this exact package has been in every rewrite of the file.
+      size_t origin = db.layer;
+      for (auto h = history.rbegin(); h != history.rend(); ++h) {
+        bool present = std::any_of(h->value->packages.begin(), h->value->packages.end(),
+                                   [&](const Package& q) { return PackageKey(q) == PackageKey(p); });
+        if (!present) break;
+        origin = h->layer;
+      }
+      Package out = p;
+      out.location.path = path;
+      out.location.layer_diff_id = layers[origin].diff_id;
+      if (out.installed_files.empty() && p.type == PackageType::kDeb) {
+        auto it = owned_by_package.find(p.name + ":" + p.arch);
+        if (it == owned_by_package.end()) it = owned_by_package.find(p.name);
+        if (it != owned_by_package.end()) out.installed_files = it->second->files;
+      }
+      inv.packages.push_back(std::move(out));
+    }
+  }
+  for (const auto& [path, f] : os_files) inv.os_files[path] = *f.value;
+
+  Canonicalize(inv);
+  return inv;
+}
+
+}  // namespace hullscan::inventory

@@ -1,0 +1,1 @@
+#include "version/scheme.h"

@@ -1,0 +1,2 @@
+// PLACEHOLDER: the version-schemes module (issue 3) replaces this.
+#pragma once
