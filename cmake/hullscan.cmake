@@ -1,9 +1,11 @@
 # Shared compile settings and helpers for hullscan modules.
 
 set(HULLSCAN_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
-    -Wunused -Woverloaded-virtual -Wimplicit-fallthrough
-    # GCC 12 reports false -Wrestrict positives inside std::string at -O2/-O3 (GCC bug 105329).
-    -Wno-restrict)
+    -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12 reports false -Wrestrict positives inside std::string at -O2/-O3 (GCC bug 105329).
+  list(APPEND HULLSCAN_WARNINGS -Wno-restrict)
+endif()
 if(HULLSCAN_WERROR)
   list(APPEND HULLSCAN_WARNINGS -Werror)
 endif()

@@ -52,13 +52,28 @@ struct Package {
   friend auto operator<=>(const Package&, const Package&) = default;
 };
 
-// The distribution an image is built on, as detected from os-release and friends.
+// The distribution an image is built on, as detected from os-release and friends (analyze/os).
+// docs/analyzers.md ("Distro detection") gives the rules for each field.
 struct Distro {
-  std::string family;    // lowercase id: "debian", "ubuntu", "alpine", "redhat", "wolfi", …
-  std::string version;   // as precise as the files say: "12.5", "3.18.4", "22.04", "8.6"
+  // The os-release ID, lowercase: "debian", "ubuntu", "alpine", "rhel", "centos", "ol", "amzn",
+  // "sles", "opensuse-leap", "wolfi", "mariner", "azurelinux", … Derived from the distro's
+  // release files (same vocabulary) when there is no os-release.
+  std::string family;
+  // As precise as the files say: "12.5" (debian_version refines VERSION_ID "12"), "3.18.4",
+  // "22.04", "7.9.2009", "2023.3.20240131". Empty when the files give none (Arch, a bare ID).
+  // Matchers pick the stream they key on (major, major.minor) themselves.
+  std::string version;
   std::string codename;  // "bookworm", "jammy"; empty when unknown
   std::string pretty_name;
-  std::string source_path;  // the file the decision was based on
+  std::string source_path;  // the file the family was decided from, e.g. "etc/os-release"
+  // Fields below were added after the first five; keep new ones at the end so positional
+  // initialisers elsewhere stay valid.
+  std::string version_id;            // os-release VERSION_ID exactly as written; empty without os-release
+  std::vector<std::string> id_like;  // os-release ID_LIKE, in order ("rhel", "centos", "fedora")
+  // A sub-kind that changes vulnerability matching: "distroless" (Google distroless, Debian
+  // packages in dpkg/status.d), "stream" (CentOS Stream, not CentOS Linux); empty otherwise.
+  std::string variant;
+  std::string cpe;  // os-release CPE_NAME or etc/system-release-cpe
   friend auto operator<=>(const Distro&, const Distro&) = default;
 };
 

@@ -7,6 +7,8 @@ namespace {
 
 // The purl namespace of OS packages is the distro; fall back to the package type's usual one.
 std::string PurlNamespace(const Package& p, const std::optional<Distro>& distro) {
+  // Red Hat's purl namespace is "redhat" (purl-spec, Syft, Trivy), though its os-release ID is "rhel".
+  if (distro && distro->family == "rhel") return "redhat";
   if (distro && !distro->family.empty()) return distro->family;
   switch (p.type) {
     case PackageType::kDeb: return "debian";
@@ -57,7 +59,11 @@ std::string MakePurl(const Package& p, const std::optional<Distro>& distro) {
   if (!version.empty()) purl += "@" + PurlEscape(version);
   if (!p.arch.empty()) q["arch"] = p.arch;
   if (distro && !distro->family.empty()) {
-    q["distro"] = distro->version.empty() ? distro->family : distro->family + "-" + distro->version;
+    // "debian-12", "alpine-3.18.4", "ubuntu-22.04": the release as os-release names it
+    // (VERSION_ID), which is what the purl examples and Syft use; point releases from
+    // debian_version would only fragment purls of the same package.
+    const std::string& v = distro->version_id.empty() ? distro->version : distro->version_id;
+    q["distro"] = v.empty() ? distro->family : distro->family + "-" + v;
   }
   if (p.type == PackageType::kDeb || p.type == PackageType::kApk) {
     // Source package, as Syft writes it: "upstream=name" or "upstream=name@version" when the

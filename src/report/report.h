@@ -1,6 +1,13 @@
 // Report writers: one function per output format, over the inventory (and later findings).
+//
+// Every format is byte-stable: the same inventory and options give the same bytes. The only input
+// that varies between runs is the timestamp, which ReportTimestamp() takes from SOURCE_DATE_EPOCH
+// when it is set. Formats and their field mappings: docs/output-formats.md; the "json" schema:
+// docs/json-format.md.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -10,25 +17,45 @@
 
 namespace hullscan::report {
 
-enum class Format { kTable, kJson, kCycloneDx, kSpdxJson };
+enum class Format {
+  kTable,      // "table": aligned columns for people
+  kJson,       // "json": hullscan's own documented schema (docs/json-format.md)
+  kCycloneDx,  // "cyclonedx": CycloneDX 1.6 JSON
+  kSpdxJson,   // "spdx-json": SPDX 2.3 JSON
+};
 
-// "table", "json", "cyclonedx", "spdx-json" (and the aliases Trivy accepts).
+// "table", "json", "cyclonedx", "spdx-json", and the aliases Trivy/Syft users type:
+// "cyclonedx-json", "cdx", "cdx-json", "spdx-json". Unknown names (and "spdx", the tag-value format
+// that is not written) are an InvalidArgument error that lists the known names.
 Result<Format> ParseFormat(std::string_view name);
+// The canonical name ParseFormat() accepts for the format.
 std::string_view FormatName(Format format);
+// "table, json, cyclonedx, spdx-json", for help texts.
+std::string_view KnownFormatNames();
 
 struct Options {
   std::string tool_name = "hullscan";
   std::string tool_version;
   // RFC 3339 UTC creation time written into SBOMs. Taken from SOURCE_DATE_EPOCH when set, so
-  // that two runs over the same image give byte-identical output.
+  // that two runs over the same image give byte-identical output. Empty: ReportTimestamp().
   std::string timestamp;
-  bool color = false;  // table only: severity colours (on a TTY)
+  bool color = false;  // table only: ANSI emphasis (on a TTY)
 };
 
-// Current time, or SOURCE_DATE_EPOCH when set, as "2024-01-01T00:00:00Z".
+// Current time, or SOURCE_DATE_EPOCH when set, as "2024-01-01T00:00:00Z". A SOURCE_DATE_EPOCH that
+// is not a valid value (see ParseSourceDateEpoch) is ignored, with a warning, in favour of now.
 std::string ReportTimestamp();
 
-Status WriteInventory(const inventory::Inventory& inventory, Format format, const Options& options,
-                      std::ostream& out);
+// Seconds since the Unix epoch as RFC 3339 UTC with a 'Z': 0 -> "1970-01-01T00:00:00Z".
+std::string FormatTimestamp(int64_t unix_seconds);
+
+// A SOURCE_DATE_EPOCH value (reproducible-builds.org): ASCII decimal digits only, no sign, no
+// fraction, no spaces, at most 9999-12-31T23:59:59Z. nullopt for anything else, including "".
+std::optional<int64_t> ParseSourceDateEpoch(std::string_view value);
+
+// Writes the whole document for `inventory` in `format` to `out`. Fails only when the stream does
+// (IoError) or on an internal error; untrusted strings in the inventory (invalid UTF-8, control
+// characters, huge values) are escaped or replaced, never fatal.
+Status WriteInventory(const inventory::Inventory& inventory, Format format, const Options& options, std::ostream& out);
 
 }  // namespace hullscan::report

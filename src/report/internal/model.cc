@@ -1,0 +1,173 @@
+#include "report/internal/model.h"
+
+#include <set>
+
+#include "base/digest.h"
+#include "inventory/purl.h"
+
+namespace hullscan::report::internal {
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when the bytes there are not one.
+size_t Utf8SequenceLength(std::string_view s, size_t i, char32_t* code_point) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char b0 = byte(i);
+  size_t len;
+  char32_t cp;
+  if (b0 < 0x80) {
+    *code_point = b0;
+    return 1;
+  } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+    cp = b0 & 0x1F;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    cp = b0 & 0x0F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    cp = b0 & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    unsigned char b = byte(i + k);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  // overlong forms, UTF-16 surrogates and values past U+10FFFF are not valid UTF-8
+  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  *code_point = cp;
+  return len;
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view data) { return Sha256::Of(data).hex(); }
+
+std::string ContentUuid(std::string_view data) {
+  std::string h = Sha256Hex(data).substr(0, 32);
+  h[12] = '8';  // version 8
+  static constexpr char kHex[] = "0123456789abcdef";
+  int nibble = (h[16] >= 'a') ? h[16] - 'a' + 10 : h[16] - '0';
+  h[16] = kHex[(nibble & 0x3) | 0x8];  // RFC 4122/9562 variant: 10xx
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
+SplitDigest SplitDigestText(std::string_view digest) {
+  size_t colon = digest.find(':');
+  if (colon == std::string_view::npos) return {};
+  return {std::string(digest.substr(0, colon)), std::string(digest.substr(colon + 1))};
+}
+
+bool IsHexOfAlgorithm(const SplitDigest& d) {
+  size_t want = 0;
+  if (d.algorithm == "md5") want = 32;
+  if (d.algorithm == "sha1") want = 40;
+  if (d.algorithm == "sha256") want = 64;
+  if (d.algorithm == "sha512") want = 128;
+  if (want == 0 || d.hex.size() != want) return false;
+  for (char c : d.hex) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string ValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp;
+    size_t len = Utf8SequenceLength(s, i, &cp);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+size_t Utf16Length(std::string_view valid_utf8) {
+  size_t units = 0;
+  for (unsigned char c : valid_utf8) {
+    if ((c & 0xC0) != 0x80) ++units;  // one per code point…
+    if (c >= 0xF0) ++units;           // …and a second for those outside the BMP (surrogate pair)
+  }
+  return units;
+}
+
+std::string_view ArtifactKindName(inventory::ArtifactKind kind) {
+  switch (kind) {
+    case inventory::ArtifactKind::kImage:
+      return "image";
+    case inventory::ArtifactKind::kRootfs:
+      return "rootfs";
+  }
+  return "image";
+}
+
+std::string ShortDigest(std::string_view digest) {
+  size_t colon = digest.find(':');
+  if (colon == std::string_view::npos) return std::string(digest.substr(0, 12));
+  return std::string(digest.substr(0, colon + 1 + 12));
+}
+
+std::string DiagnosticText(const inventory::Diagnostic& d, bool short_layer) {
+  std::string text;
+  if (!d.layer_diff_id.empty())
+    text += "layer " + (short_layer ? ShortDigest(d.layer_diff_id) : d.layer_diff_id) + ": ";
+  if (!d.path.empty()) text += d.path + ": ";
+  return text + d.message;
+}
+
+ReportModel BuildModel(const inventory::Inventory& inventory) {
+  ReportModel model;
+  model.inventory = &inventory;
+  const inventory::Artifact& artifact = inventory.artifact;
+  model.image = IdentifyImage(artifact);
+  if (!model.image.purl.empty()) {
+    model.artifact_ref = model.image.purl;
+  } else {
+    std::string key = "artifact";
+    for (std::string_view part :
+         {ArtifactKindName(artifact.kind), std::string_view(artifact.name), std::string_view(artifact.manifest_digest),
+          std::string_view(artifact.config_digest)}) {
+      key += '\0';
+      key += part;
+    }
+    model.artifact_ref = ContentUuid(key);
+  }
+  if (inventory.distro) {
+    std::string key = "os";
+    for (std::string_view part : {std::string_view(inventory.distro->family),
+                                  std::string_view(inventory.distro->version), std::string_view(model.artifact_ref)}) {
+      key += '\0';
+      key += part;
+    }
+    model.os_ref = ContentUuid(key);
+  }
+
+  std::set<std::string> taken = {model.artifact_ref, model.os_ref};
+  model.packages.reserve(inventory.packages.size());
+  for (const inventory::Package& p : inventory.packages) {
+    PackageView view;
+    view.package = &p;
+    view.purl = p.purl.empty() ? inventory::MakePurl(p, inventory.distro) : p.purl;
+    std::string ref = view.purl;
+    if (taken.count(ref) != 0) {
+      ref = view.purl + "#" + Sha256Hex(p.location.layer_diff_id + '\0' + p.location.path).substr(0, 12);
+      std::string base = ref;
+      for (int n = 2; taken.count(ref) != 0; ++n) ref = base + "-" + std::to_string(n);
+    }
+    taken.insert(ref);
+    view.ref = std::move(ref);
+    model.packages.push_back(std::move(view));
+  }
+  return model;
+}
+
+}  // namespace hullscan::report::internal

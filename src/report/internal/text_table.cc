@@ -1,0 +1,148 @@
+#include "report/internal/text_table.h"
+
+#include <algorithm>
+
+namespace hullscan::report::internal {
+namespace {
+
+// Decodes one UTF-8 character at s[i]; returns its length, or 0 when the bytes are not valid UTF-8.
+size_t Decode(std::string_view s, size_t i, char32_t* cp) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char b0 = b(i);
+  size_t len = b0 < 0x80                    ? 1
+               : (b0 >= 0xC2 && b0 <= 0xDF) ? 2
+               : (b0 >= 0xE0 && b0 <= 0xEF) ? 3
+               : (b0 >= 0xF0 && b0 <= 0xF4) ? 4
+                                            : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  char32_t v = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
+  for (size_t k = 1; k < len; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (b(i + k) & 0x3F);
+  }
+  if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+  *cp = v;
+  return len;
+}
+
+bool IsUnsafe(char32_t cp) {
+  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||             // C0, DEL, C1
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||  // bidi embeddings/overrides/isolates
+         cp == 0x200E || cp == 0x200F || cp == 0x061C;                        // bidi marks
+}
+
+bool IsZeroWidth(char32_t cp) {
+  return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) || (cp >= 0x1DC0 && cp <= 0x1DFF) ||
+         (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x200B || cp == 0x200C ||
+         cp == 0x200D || cp == 0xFEFF || (cp >= 0xFE00 && cp <= 0xFE0F);
+}
+
+bool IsWide(char32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
+         (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+         (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+         (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+size_t CharWidth(char32_t cp) { return IsZeroWidth(cp) ? 0 : IsWide(cp) ? 2 : 1; }
+
+void PadTo(std::string& out, size_t have, size_t want) {
+  if (want > have) out.append(want - have, ' ');
+}
+
+}  // namespace
+
+std::string TerminalSafe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    size_t len = Decode(s, i, &cp);
+    if (len == 0 || IsUnsafe(cp)) {
+      out.push_back('?');
+      i += len == 0 ? 1 : len;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+size_t DisplayWidth(std::string_view s) {
+  size_t width = 0;
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    size_t len = Decode(s, i, &cp);
+    if (len == 0) {
+      ++width;
+      ++i;
+    } else {
+      width += CharWidth(cp);
+      i += len;
+    }
+  }
+  return width;
+}
+
+std::string FitWidth(std::string_view s, size_t width) {
+  if (DisplayWidth(s) <= width) return std::string(s);
+  constexpr std::string_view kEllipsis = "...";
+  if (width <= kEllipsis.size()) return std::string(kEllipsis.substr(0, width));
+  size_t budget = width - kEllipsis.size();
+  size_t used = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    char32_t cp = 0;
+    size_t len = Decode(s, i, &cp);
+    size_t w = len == 0 ? 1 : CharWidth(cp);
+    if (len == 0) len = 1;
+    if (used + w > budget) break;
+    used += w;
+    i += len;
+  }
+  return std::string(s.substr(0, i)) + std::string(kEllipsis);
+}
+
+TextTable::TextTable(std::vector<std::string> headers) : headers_(std::move(headers)) {}
+
+void TextTable::AddRow(std::vector<std::string> cells) {
+  cells.resize(headers_.size());
+  for (std::string& c : cells) c = TerminalSafe(c);
+  rows_.push_back(std::move(cells));
+}
+
+std::string TextTable::Render(bool emphasis, size_t max_cell_width) const {
+  const size_t columns = headers_.size();
+  std::vector<size_t> widths(columns, 0);
+  auto fitted = [&](const std::string& cell) { return FitWidth(cell, max_cell_width); };
+  for (size_t c = 0; c < columns; ++c) widths[c] = DisplayWidth(headers_[c]);
+  for (const auto& row : rows_) {
+    for (size_t c = 0; c < columns; ++c) widths[c] = std::max(widths[c], DisplayWidth(fitted(row[c])));
+  }
+
+  std::string out;
+  auto line = [&](const std::vector<std::string>& cells, bool header) {
+    // the last non-empty cell ends the line: no trailing blanks
+    size_t last = columns;
+    while (last > 0 && cells[last - 1].empty()) --last;
+    std::string text;
+    for (size_t c = 0; c < last; ++c) {
+      std::string cell = header ? cells[c] : fitted(cells[c]);
+      text += cell;
+      if (c + 1 < last) {
+        PadTo(text, DisplayWidth(cell), widths[c]);
+        text += "  ";
+      }
+    }
+    if (header && emphasis) text = "\x1b[1m" + text + "\x1b[0m";
+    out += text;
+    out += '\n';
+  };
+  line(headers_, true);
+  for (const auto& row : rows_) line(row, false);
+  return out;
+}
+
+}  // namespace hullscan::report::internal

@@ -1,0 +1,141 @@
+// The "table" format, for people: a header line naming the artifact, its digest and distro, then
+// NAME VERSION [ARCH] TYPE [SOURCE] [LAYER] columns like `syft` and `trivy` print, a summary line with the
+// package count per type, and the diagnostics, if any, as a short list.
+#include <algorithm>
+#include <array>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "report/internal/model.h"
+#include "report/internal/text_table.h"
+#include "report/internal/writers.h"
+
+namespace hullscan::report::internal {
+namespace {
+
+constexpr size_t kMaxDiagnosticsShown = 20;
+
+// The source package when it says something the name and version do not: "glibc", or
+// "postgresql-common (200+deb10u5)" when the source version differs too (dpkg's own notation).
+std::string SourceColumn(const inventory::Package& p) {
+  if (!p.source_rpm.empty()) return p.source_rpm;
+  bool name_differs = !p.source_name.empty() && p.source_name != p.name;
+  bool version_differs = !p.source_version.empty() && p.source_version != p.version;
+  if (!name_differs && !version_differs) return "";
+  std::string source = p.source_name.empty() ? p.name : p.source_name;
+  if (version_differs) source += " (" + p.source_version + ")";
+  return source;
+}
+
+std::string DistroText(const inventory::Distro& d) {
+  std::string text = d.family.empty() ? "unknown" : d.family;
+  if (!d.version.empty()) text += " " + d.version;
+  if (!d.codename.empty()) text += " (" + d.codename + ")";
+  return text;
+}
+
+class TableWriter {
+ public:
+  TableWriter(const ReportModel& model, const Options& options) : model_(model), options_(options) {}
+
+  std::string Render() {
+    std::string out = HeaderLine() + "\n\n";
+    const auto& packages = model_.packages;
+    if (packages.empty()) {
+      out += "No packages found.\n";
+    } else {
+      out += PackageTable();
+      out += "\n" + Summary() + "\n";
+    }
+    // (issue 4 adds the findings table here)
+    out += DiagnosticsList();
+    return out;
+  }
+
+ private:
+  const inventory::Inventory& inv() const { return *model_.inventory; }
+
+  std::string HeaderLine() {
+    const inventory::Artifact& a = inv().artifact;
+    std::string line =
+        std::string(ArtifactKindName(a.kind)) + ": " + TerminalSafe(a.name.empty() ? "(unnamed)" : a.name);
+    if (!a.manifest_digest.empty()) line += "  digest: " + TerminalSafe(ShortDigest(a.manifest_digest));
+    line += "  distro: " + (inv().distro ? TerminalSafe(DistroText(*inv().distro)) : std::string("unknown"));
+    return options_.color ? "\x1b[1m" + line + "\x1b[0m" : line;
+  }
+
+  std::string PackageTable() {
+    bool any_source = false;
+    bool any_layer = false;
+    // ARCH only matters where one name is installed for two architectures (dpkg Multi-Arch).
+    std::map<std::string, std::set<std::string>> arches_by_name;
+    for (const PackageView& v : model_.packages) {
+      any_source = any_source || !SourceColumn(*v.package).empty();
+      any_layer = any_layer || !v.package->location.layer_diff_id.empty();
+      arches_by_name[v.package->name].insert(v.package->arch);
+    }
+    bool multi_arch = std::any_of(arches_by_name.begin(), arches_by_name.end(),
+                                  [](const auto& entry) { return entry.second.size() > 1; });
+    std::vector<std::string> headers = {"NAME", "VERSION"};
+    if (multi_arch) headers.push_back("ARCH");
+    headers.push_back("TYPE");
+    if (any_source) headers.push_back("SOURCE");
+    if (any_layer) headers.push_back("LAYER");
+    TextTable table(headers);
+    for (const PackageView& v : model_.packages) {
+      const inventory::Package& p = *v.package;
+      std::vector<std::string> row = {p.name, p.version};
+      if (multi_arch) row.push_back(p.arch);
+      row.push_back(std::string(inventory::PackageTypeName(p.type)));
+      if (any_source) row.push_back(SourceColumn(p));
+      if (any_layer) row.push_back(ShortDigest(p.location.layer_diff_id));
+      table.AddRow(std::move(row));
+    }
+    return table.Render(options_.color);
+  }
+
+  // "3 packages (deb: 2, rpm: 1)"
+  std::string Summary() {
+    constexpr std::array<inventory::PackageType, 3> kTypes = {
+        inventory::PackageType::kDeb, inventory::PackageType::kApk, inventory::PackageType::kRpm};
+    size_t total = model_.packages.size();
+    std::string text = std::to_string(total) + (total == 1 ? " package" : " packages");
+    std::string per_type;
+    for (inventory::PackageType type : kTypes) {
+      size_t n = 0;
+      for (const PackageView& v : model_.packages) n += v.package->type == type ? 1 : 0;
+      if (n == 0) continue;
+      if (!per_type.empty()) per_type += ", ";
+      per_type += std::string(inventory::PackageTypeName(type)) + ": " + std::to_string(n);
+    }
+    return text + " (" + per_type + ")";
+  }
+
+  std::string DiagnosticsList() {
+    const auto& diagnostics = inv().diagnostics;
+    if (diagnostics.empty()) return "";
+    std::string out = "\nDiagnostics (" + std::to_string(diagnostics.size()) + "):\n";
+    for (size_t i = 0; i < diagnostics.size() && i < kMaxDiagnosticsShown; ++i) {
+      out += "  - " + FitWidth(TerminalSafe(DiagnosticText(diagnostics[i], /*short_layer=*/true)), 200) + "\n";
+    }
+    if (diagnostics.size() > kMaxDiagnosticsShown) {
+      out += "  ... and " + std::to_string(diagnostics.size() - kMaxDiagnosticsShown) +
+             " more (all of them are in the json format)\n";
+    }
+    return out;
+  }
+
+  const ReportModel& model_;
+  const Options& options_;
+};
+
+}  // namespace
+
+Status WriteTable(const ReportModel& model, const Options& options, std::ostream& out) {
+  out << TableWriter(model, options).Render();
+  return OkStatus();
+}
+
+}  // namespace hullscan::report::internal

@@ -1,0 +1,391 @@
+#include "report_test_util.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "base/digest.h"
+#include "inventory/purl.h"
+#include "testing/testdata.h"
+
+namespace hullscan::report::testing {
+namespace {
+
+using hullscan::testing::ReadFileOrFail;
+using hullscan::testing::TestData;
+using inventory::Package;
+using inventory::PackageType;
+
+nlohmann::json LoadJson(const std::filesystem::path& path) {
+  nlohmann::json j = nlohmann::json::parse(ReadFileOrFail(path), nullptr, false);
+  if (j.is_discarded()) ADD_FAILURE() << "not JSON: " << path;
+  return j;
+}
+
+inventory::LayerInfo Layer(std::string_view seed, int64_t size, std::string created_by) {
+  inventory::LayerInfo l;
+  l.digest = FakeDigest(std::string(seed) + " blob");
+  l.diff_id = FakeDigest(std::string(seed) + " diff");
+  l.media_type = "application/vnd.oci.image.layer.v1.tar+gzip";
+  l.size = size;
+  l.created_by = std::move(created_by);
+  return l;
+}
+
+inventory::Distro MakeDistro(std::string family, std::string version, std::string codename, std::string pretty,
+                             std::string version_id) {
+  inventory::Distro d;
+  d.family = std::move(family);
+  d.version = std::move(version);
+  d.codename = std::move(codename);
+  d.pretty_name = std::move(pretty);
+  d.source_path = "etc/os-release";
+  d.version_id = std::move(version_id);
+  return d;
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string FakeDigest(std::string_view seed) { return Sha256::Of(seed).ToString(); }
+
+inventory::Inventory UbuntuInventory() {
+  inventory::Inventory inv;
+  inv.artifact.kind = inventory::ArtifactKind::kImage;
+  inv.artifact.name = "docker.io/library/ubuntu:18.04";
+  inv.artifact.manifest_digest = FakeDigest("ubuntu manifest");
+  inv.artifact.config_digest = FakeDigest("ubuntu config");
+  inv.artifact.repo_tags = {"ubuntu:18.04", "ubuntu:bionic"};
+  inv.artifact.os = "linux";
+  inv.artifact.architecture = "amd64";
+  inv.artifact.created = "2018-09-11T22:19:50.322807175Z";
+  inv.artifact.layers = {
+      Layer("ubuntu 0", 26692096, "ADD file:cd1fd1aa in / "),
+      Layer("ubuntu 1", 35365, "RUN /bin/sh -c set -xe && echo '#!/bin/sh' > /usr/sbin/policy-rc.d")};
+  inv.distro = MakeDistro("ubuntu", "18.04", "bionic", "Ubuntu 18.04.1 LTS", "18.04");
+
+  inv.distro->id_like = {"debian"};
+  const auto dir = TestData() / "osdb/dpkg/trivy-ubuntu1804-valid";
+  std::map<std::string, std::string> maintainers;
+  nlohmann::json trivy = LoadJson(dir / "expected.trivy.json");
+  for (const auto& info : trivy["want"]["package_infos"]) {
+    for (const auto& p : info["packages"]) maintainers[p.value("name", "")] = p.value("maintainer", "");
+  }
+  nlohmann::json dpkg = LoadJson(dir / "expected.dpkg-query.json");
+  for (const auto& e : dpkg["packages"]) {
+    if (e.value("status_status", "") != "installed") continue;  // dpkg keeps config-files entries too
+    Package p;
+    p.type = PackageType::kDeb;
+    p.name = e.value("package", "");
+    p.version = e.value("version", "");
+    p.arch = e.value("architecture", "");
+    p.source_name = e.value("source_package", "");
+    p.source_version = e.value("source_version", "");
+    p.maintainer = maintainers[p.name];
+    p.location = {inv.artifact.layers[0].diff_id, "var/lib/dpkg/status"};
+    inv.packages.push_back(std::move(p));
+  }
+  // A few owned files, the way info/<pkg>.list gives them.
+  for (Package& p : inv.packages) {
+    if (p.name == "tar") p.installed_files = {"bin/tar", "usr/sbin/rmt-tar", "usr/share/man/man1/tar.1.gz"};
+    if (p.name == "bsdutils") p.installed_files = {"bin/logger", "usr/bin/script"};
+  }
+  for (Package& p : inv.packages) p.purl = inventory::MakePurl(p, inv.distro);
+  inventory::Canonicalize(inv);
+  return inv;
+}
+
+inventory::Inventory AlpineInventory() {
+  inventory::Inventory inv;
+  inv.artifact.name = "alpine:3.21.3";
+  inv.artifact.manifest_digest = FakeDigest("alpine manifest");
+  inv.artifact.config_digest = FakeDigest("alpine config");
+  inv.artifact.repo_tags = {"alpine:3.21.3"};
+  inv.artifact.os = "linux";
+  inv.artifact.architecture = "arm64";
+  inv.artifact.variant = "v8";
+  inv.artifact.layers = {Layer("alpine 0", 3642107, "ADD alpine-minirootfs-3.21.3-aarch64.tar.gz / # buildkit")};
+  inv.distro = MakeDistro("alpine", "3.21.3", "", "Alpine Linux v3.21", "3.21.3");
+  nlohmann::json apk = LoadJson(TestData() / "osdb/apk/apk-tools-alpine3.21.3/expected.json");
+  for (const auto& e : apk["packages"]) {
+    Package p;
+    p.type = PackageType::kApk;
+    p.name = e.value("name", "");
+    p.version = e.value("version", "");
+    p.arch = e.value("arch", "");
+    p.source_name = e.value("origin", "");
+    if (std::string license = e.value("license", ""); !license.empty()) p.licenses = {license};
+    p.maintainer = "Natanael Copa <ncopa@alpinelinux.org>";
+    p.location = {inv.artifact.layers[0].diff_id, "lib/apk/db/installed"};
+    inv.packages.push_back(std::move(p));
+  }
+  inventory::Canonicalize(inv);
+  return inv;
+}
+
+inventory::Inventory TrickyInventory() {
+  inventory::Inventory inv;
+  inv.artifact.name = "registry.example.com:5000/Team/app:1.0";  // upper case: not a valid reference
+  inv.artifact.manifest_digest = FakeDigest("tricky manifest");
+  inv.artifact.config_digest = FakeDigest("tricky config");
+  inv.artifact.repo_tags = {"registry.example.com:5000/team/app:1.0", "app:latest", "\xff\xfe"};
+  inv.artifact.os = "linux";
+  inv.artifact.architecture = "amd64";
+  inv.artifact.layers = {Layer("tricky 0", 1, "COPY \x1b[2J / #\n"), Layer("tricky 1", 0, "")};
+  const std::string layer0 = inv.artifact.layers[0].diff_id;
+  const std::string layer1 = inv.artifact.layers[1].diff_id;
+
+  auto deb = [&](std::string name, std::string version, std::string arch) {
+    Package p;
+    p.type = PackageType::kDeb;
+    p.name = std::move(name);
+    p.version = std::move(version);
+    p.arch = std::move(arch);
+    p.location = {layer0, "var/lib/dpkg/status"};
+    return p;
+  };
+  auto apk = [&](std::string name, std::string version) {
+    Package p;
+    p.type = PackageType::kApk;
+    p.name = std::move(name);
+    p.version = std::move(version);
+    p.arch = "x86_64";
+    p.location = {layer1, "lib/apk/db/installed"};
+    return p;
+  };
+
+  // Multi-Arch: same name and version, two architectures -> two purls.
+  Package libc_amd64 = deb("libc6", "2.36-9+deb12u4", "amd64");
+  libc_amd64.source_name = "glibc";
+  libc_amd64.source_version = "2.36-9+deb12u4";
+  libc_amd64.licenses = {"GPL-2+", "LGPL-2.1+", ""};  // Debian short names: not SPDX
+  libc_amd64.installed_files = {"lib/x86_64-linux-gnu/libc.so.6"};
+  Package libc_i386 = libc_amd64;
+  libc_i386.arch = "i386";
+  libc_i386.installed_files = {"lib/i386-linux-gnu/libc.so.6"};
+  inv.packages.push_back(libc_amd64);
+  inv.packages.push_back(libc_i386);
+
+  // The same package in two databases (status and a distroless status.d file) -> one purl, two refs;
+  // and once more, identical, to force the counter.
+  Package dup = deb("dup", "1.0-1", "all");
+  dup.licenses = {"MIT", "GPL-2.0-or-later WITH GCC-exception-3.1"};  // id + expression: both as names
+  inv.packages.push_back(dup);
+  Package dup2 = dup;
+  dup2.location.path = "var/lib/dpkg/status.d/dup";
+  inv.packages.push_back(dup2);
+  inv.packages.push_back(dup);
+
+  Package postgres = deb("postgresql-client", "11+200+deb10u5", "all");
+  postgres.source_name = "postgresql-common";
+  postgres.source_version = "200+deb10u5";
+  postgres.maintainer = "J\xf6rg Frings-F\xfcrst <debian@jff.email>";  // Latin-1 bytes: not UTF-8
+  postgres.licenses = {"mit"};                                         // SPDX ids match case-insensitively -> "MIT"
+  postgres.digest = "md5:" + std::string(32, 'a');
+  inv.packages.push_back(postgres);
+
+  Package escape = deb("\x1b[31mred\x1b[0m", "1.0", "amd64");  // terminal escapes in a name
+  escape.licenses = {"(MIT"};                                  // broken expression -> name
+  inv.packages.push_back(escape);
+  Package invalid = deb("bad\xff\xfename", "1:2\xc3", "amd64");
+  inv.packages.push_back(invalid);
+  inv.packages.push_back(deb("", "", ""));  // an empty record must not break a document
+
+  Package unicode = apk("na\xc3\xafve pkg \xc3\xbc \xe5\x90\x8d\xe5\x89\x8d", "1.0-r0");  // "naïve pkg ü 名前"
+  unicode.licenses = {"MIT AND BSD-2-Clause", "Apache-2.0 OR MIT"};  // expressions only -> one merged
+  unicode.source_name = "naive";
+  inv.packages.push_back(unicode);
+  Package scoped = apk("@scope/name@with/slash", "2.0-r1");
+  scoped.licenses = {"LicenseRef-Custom-1"};  // valid in CycloneDX, undefined in SPDX -> NOASSERTION
+  inv.packages.push_back(scoped);
+  Package spaces = apk("name with  spaces", "3.0-r2");
+  spaces.licenses = {"  ", "GPL-2.0-only WITH Classpath-exception-2.0"};
+  inv.packages.push_back(spaces);
+  Package huge = apk(std::string(3000, 'n'), std::string(1500, '9'));  // version over CycloneDX's 1024
+  huge.licenses = {std::string(5000, 'L')};
+  inv.packages.push_back(huge);
+
+  Package rpm;
+  rpm.type = PackageType::kRpm;
+  rpm.name = "openssl-libs";
+  rpm.version = "1:3.0.7-6.el9";
+  rpm.arch = "x86_64";
+  rpm.source_name = "openssl";
+  rpm.source_version = "3.0.7-6.el9";
+  rpm.source_rpm = "openssl-3.0.7-6.el9.src.rpm";
+  rpm.licenses = {"ASL 2.0"};
+  rpm.vendor = "Red Hat, Inc.";
+  rpm.maintainer = "Red Hat, Inc. <http://bugzilla.redhat.com/bugzilla>";
+  rpm.digest = FakeDigest("openssl-libs rpm");
+  rpm.location = {layer1, "var/lib/rpm/rpmdb.sqlite"};
+  inv.packages.push_back(rpm);
+  Package module = rpm;
+  module.name = "nodejs";
+  module.version = "1:18.14.2-2.module+el8.7.0+18114+9e3d4e5a";
+  module.source_name = "nodejs";
+  module.source_version = "18.14.2-2.module+el8.7.0+18114+9e3d4e5a";
+  module.source_rpm = "nodejs-18.14.2-2.module+el8.7.0+18114+9e3d4e5a.src.rpm";
+  module.modularity_label = "nodejs:18:8070020230306170042:8b3e7bc6";
+  module.licenses = {"MIT and ISC"};  // lower-case operators are SPDX operators too
+  module.digest = "sha1:not-hex";     // not a usable checksum -> kept as a property
+  inv.packages.push_back(module);
+
+  for (Package& p : inv.packages) p.purl = inventory::MakePurl(p, inv.distro);
+  inv.diagnostics = {
+      {layer0, "var/lib/dpkg/status", "line 812: missing Version"},
+      {"", "", "terminal \x1b]0;owned\x07 title and\nnewline"},
+      {layer1, "lib/apk/db/installed", "stanza 3: bad checksum \xff"},
+  };
+  inventory::Canonicalize(inv);
+  return inv;
+}
+
+inventory::Inventory RhelTrickyInventory() {
+  inventory::Inventory inv = TrickyInventory();
+  inv.distro = MakeDistro("rhel", "9.2", "", "Red Hat Enterprise Linux 9.2 (Plow)", "9.2");
+  inv.distro->id_like = {"fedora"};
+  inv.distro->cpe = "cpe:/o:redhat:enterprise_linux:9::baseos";
+  for (Package& p : inv.packages) p.purl = inventory::MakePurl(p, inv.distro);
+  inventory::Canonicalize(inv);
+  return inv;
+}
+
+inventory::Inventory RootfsInventory() {
+  inventory::Inventory inv;
+  inv.artifact.kind = inventory::ArtifactKind::kRootfs;
+  inv.artifact.name = "/srv/rootfs";
+  inv.distro = MakeDistro("debian", "12.5", "bookworm", "Debian GNU/Linux 12 (bookworm)", "12");
+  // Licences as Syft reads them from libpam-runtime's copyright file (osdb/dpkg/syft-image-dpkg).
+  nlohmann::json syft = LoadJson(TestData() / "osdb/dpkg/syft-image-dpkg/expected.syft.json");
+  for (const auto& e : syft["packages"]) {
+    Package p;
+    p.type = PackageType::kDeb;
+    p.name = e.value("name", "");
+    p.version = e.value("version", "");
+    p.arch = e["metadata"].value("architecture", "");
+    p.source_name = e["metadata"].value("source", "");
+    p.source_version = p.version;
+    p.maintainer = e["metadata"].value("maintainer", "");
+    for (const auto& license_call : e["licenses"]["args"])
+      p.licenses.push_back(license_call["args"][1].get<std::string>());
+    p.location = {"", "var/lib/dpkg/status"};
+    inv.packages.push_back(std::move(p));
+  }
+  inventory::Canonicalize(inv);
+  return inv;
+}
+
+inventory::Inventory EmptyInventory() {
+  inventory::Inventory inv;
+  inv.artifact.name = "oci:build/empty:latest";
+  inv.artifact.manifest_digest = FakeDigest("empty manifest");
+  inv.artifact.config_digest = FakeDigest("empty config");
+  inv.artifact.os = "linux";
+  inv.artifact.architecture = "amd64";
+  return inv;
+}
+
+inventory::Inventory ExampleInventory() {
+  inventory::Inventory inv;
+  inv.artifact.name = "docker.io/library/debian:12";
+  inv.artifact.manifest_digest = "sha256:" + std::string(64, 'a');
+  inv.artifact.config_digest = "sha256:" + std::string(64, 'c');
+  inv.artifact.repo_tags = {"debian:12"};
+  inv.artifact.os = "linux";
+  inv.artifact.architecture = "amd64";
+  inv.artifact.created = "2024-01-11T00:00:00Z";
+  inventory::LayerInfo layer;
+  layer.digest = "sha256:" + std::string(64, 'b');
+  layer.diff_id = "sha256:" + std::string(64, 'd');
+  layer.media_type = "application/vnd.oci.image.layer.v1.tar+gzip";
+  layer.size = 29123456;
+  layer.created_by = "# debian.sh --arch 'amd64' out/ 'bookworm' '@1704672000'";
+  inv.artifact.layers = {layer};
+  inv.distro = MakeDistro("debian", "12.4", "bookworm", "Debian GNU/Linux 12 (bookworm)", "12");
+  Package base;
+  base.type = PackageType::kDeb;
+  base.name = "base-files";
+  base.version = "12.4+deb12u4";
+  base.arch = "amd64";
+  base.source_name = "base-files";
+  base.source_version = "12.4+deb12u4";
+  base.licenses = {"GPL-2.0-or-later"};
+  base.maintainer = "Santiago Vila <sanvila@debian.org>";
+  base.installed_files = {"etc/debian_version", "etc/os-release"};
+  base.location = {layer.diff_id, "var/lib/dpkg/status"};
+  Package libc = base;
+  libc.name = "libc6";
+  libc.version = "2.36-9+deb12u4";
+  libc.source_name = "glibc";
+  libc.source_version = "2.36-9+deb12u4";
+  libc.licenses = {"GPL-2+", "LGPL-2.1+"};
+  libc.maintainer = "GNU Libc Maintainers <debian-glibc@lists.debian.org>";
+  libc.installed_files = {"lib/x86_64-linux-gnu/libc.so.6"};
+  // Purls written out, not computed, so the example in the docs does not follow changes to MakePurl.
+  base.purl = "pkg:deb/debian/base-files@12.4%2Bdeb12u4?arch=amd64&distro=debian-12";
+  libc.purl = "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12&upstream=glibc";
+  inv.packages = {base, libc};
+  inv.diagnostics = {{layer.diff_id, "var/lib/dpkg/status", "stanza 7: missing Version; skipped"}};
+  return inv;
+}
+
+Options TestOptions() {
+  Options o;
+  o.tool_version = "0.1.0-test";
+  o.timestamp = "2024-01-02T03:04:05Z";
+  return o;
+}
+
+std::string Render(const inventory::Inventory& inventory, Format format, const Options& options) {
+  std::ostringstream out;
+  Status s = WriteInventory(inventory, format, options, out);
+  if (!s.ok()) {
+    ADD_FAILURE() << FormatName(format) << ": " << s.error().message();
+    return "";
+  }
+  return out.str();
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream f(path, std::ios::binary);
+  f << content;
+  if (!f) ADD_FAILURE() << "cannot write " << path;
+}
+
+bool NodeAvailable() { return std::system("command -v node >/dev/null 2>&1") == 0; }
+
+ValidatorResult RunSchemaValidator(const std::string& schema, const std::vector<std::filesystem::path>& files) {
+  const auto script = hullscan::testing::SourceDir() / "tests/tools/schema-validator/validate.mjs";
+  const auto schema_path = hullscan::testing::SharedDir() / "schemas" / schema;
+  hullscan::testing::TempDir tmp;
+  const auto log = tmp.path() / "validator.log";
+  std::string cmd = "node " + ShellQuote(script.string()) + " " + ShellQuote(schema_path.string());
+  for (const auto& f : files) cmd += " " + ShellQuote(f.string());
+  cmd += " >" + ShellQuote(log.string()) + " 2>&1";
+  ValidatorResult result;
+  int status = std::system(cmd.c_str());
+  result.exit_code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(log);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  result.output = ss.str();
+  return result;
+}
+
+}  // namespace hullscan::report::testing

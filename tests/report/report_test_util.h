@@ -1,0 +1,66 @@
+// Inventories and helpers shared by the report tests.
+//
+// Inventories are built in the test, since the report module's input is an Inventory (the analyzers'
+// own tests cover parsing). Where the shared test data gives real package facts, they are used: the
+// Ubuntu 18.04 packages dpkg-query lists for trivy's "valid" status file, the Alpine 3.21.3
+// packages (with their SPDX licence strings) from apk-tools' own test suite, and the licences Syft
+// reads from a Debian copyright file.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "inventory/inventory.h"
+#include "report/report.h"
+
+namespace hullscan::report::testing {
+
+// A fake but well-formed "sha256:<64 hex>" derived from `seed`.
+std::string FakeDigest(std::string_view seed);
+
+// docker.io/library/ubuntu:18.04 with the 90 installed packages of
+// osdb/dpkg/trivy-ubuntu1804-valid (dpkg-query's view; maintainers from trivy's expectation),
+// two layers, purls set as the inventory sets them.
+inventory::Inventory UbuntuInventory();
+
+// alpine:3.21.3 with the 39 packages of osdb/apk/apk-tools-alpine3.21.3, licences as recorded;
+// purls left empty (the writers must compute them).
+inventory::Inventory AlpineInventory();
+
+// Hostile and awkward values: unicode, spaces, '@', '/', very long name and version, invalid UTF-8,
+// terminal escapes, empty licences, the same name for two architectures, the same package recorded
+// twice, rpm epochs and modules, no distro, diagnostics.
+inventory::Inventory TrickyInventory();
+
+// TrickyInventory() on a detected RHEL 9.2 (with a CPE), so the awkward packages also hang off an OS.
+inventory::Inventory RhelTrickyInventory();
+
+// A root file system directory: no digests, no layers.
+inventory::Inventory RootfsInventory();
+
+// An image with nothing in it.
+inventory::Inventory EmptyInventory();
+
+// The small inventory docs/json-format.md shows.
+inventory::Inventory ExampleInventory();
+
+// Fixed options: tool version "0.1.0-test", timestamp 2024-01-02T03:04:05Z.
+Options TestOptions();
+
+// The whole document, or a test failure and "".
+std::string Render(const inventory::Inventory& inventory, Format format, const Options& options = TestOptions());
+
+void WriteFile(const std::filesystem::path& path, const std::string& content);
+
+struct ValidatorResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr of validate.mjs
+};
+// True when `node` can be run here.
+bool NodeAvailable();
+// Runs tests/tools/schema-validator/validate.mjs with ../shared/schemas/<schema> on the files.
+ValidatorResult RunSchemaValidator(const std::string& schema, const std::vector<std::filesystem::path>& files);
+
+}  // namespace hullscan::report::testing
