@@ -108,6 +108,7 @@ Result<bool> TarReader::Next(TarEntry& entry) {
   entry.mode = static_cast<uint32_t>(archive_entry_perm(e)) & 07777u;
   entry.uid = archive_entry_uid(e);
   entry.gid = archive_entry_gid(e);
+  entry.sparse = archive_entry_sparse_count(e) > 0;
   entry.link_target.clear();
   if (const char* hl = archive_entry_hardlink(e)) {
     entry.type = EntryType::kHardlink;
@@ -182,9 +183,20 @@ Result<TarFile> TarFile::Open(const std::filesystem::path& path) {
   HS_ASSIGN_OR_RETURN(auto tar, TarReader::Open(*file));
   TarEntry entry;
   size_t count = 0;
+  // The member read before the current one: its data ends where the current header starts
+  // (tar data is padded to 512-byte blocks).
+  Member* previous_file = nullptr;
+  auto place_previous = [&](int64_t next_header) {
+    if (!previous_file) return;
+    int64_t padded = (previous_file->size + 511) / 512 * 512;
+    int64_t start = next_header - padded;
+    if (start >= previous_file->header_offset + 512) previous_file->data_offset = start;
+    previous_file = nullptr;
+  };
   while (true) {
     auto more = tar->Next(entry);
     if (!more.ok()) return std::move(more).error().AddContext(path.string());
+    place_previous(tar->header_offset());
     if (!*more) break;
     if (++count > 1'000'000) return LimitExceeded(path.string() + ": more than a million archive members");
     auto name = CleanArchivePath(entry.path);
@@ -203,7 +215,9 @@ Result<TarFile> TarFile::Open(const std::filesystem::path& path) {
     } else if (entry.type == EntryType::kHardlink) {
       m.link_target = CleanArchivePath(entry.link_target).value_or("");
     }
-    tf.members_[m.name] = std::move(m);
+    bool contiguous = entry.type == EntryType::kFile && !entry.sparse;
+    Member& stored = tf.members_[m.name] = std::move(m);
+    if (contiguous) previous_file = &stored;
   }
   return tf;
 }
@@ -227,6 +241,8 @@ const TarFile::Member* TarFile::Find(std::string_view name) const {
 Result<std::unique_ptr<Reader>> TarFile::OpenMember(std::string_view name) const {
   const Member* m = Find(name);
   if (!m) return NotFound(path_.string() + ": no member '" + std::string(name) + "'");
+  if (m->data_offset >= 0)
+    return OpenFileRange(path_, static_cast<uint64_t>(m->data_offset), static_cast<uint64_t>(m->size));
   HS_ASSIGN_OR_RETURN(auto file, OpenFile(path_));
   HS_ASSIGN_OR_RETURN(uint64_t skipped, file->Skip(static_cast<uint64_t>(m->header_offset)));
   if (skipped != static_cast<uint64_t>(m->header_offset)) return Corrupt(path_.string() + ": truncated archive");

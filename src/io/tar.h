@@ -26,6 +26,7 @@ struct TarEntry {
   std::string link_target;  // symlink or hardlink target
   int64_t uid = 0;
   int64_t gid = 0;
+  bool sparse = false;      // a GNU/pax sparse file: its data is not stored contiguously
 };
 
 // Streams the entries of a tar archive. The Reader must outlive the TarReader.
@@ -60,6 +61,9 @@ class TarFile {
     std::string name;  // cleaned: no leading "./" or "/"
     int64_t size = 0;
     int64_t header_offset = 0;
+    // Where the member's bytes start in the file, when they are stored contiguously (a plain,
+    // non-sparse regular file); -1 otherwise. Lets members be read with pread, no tar parsing.
+    int64_t data_offset = -1;
     EntryType type = EntryType::kFile;
     std::string link_target;  // for symlinks and hardlinks, cleaned relative to the archive root
   };

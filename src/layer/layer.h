@@ -10,9 +10,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/digest.h"
 #include "base/status.h"
+#include "io/prefetch.h"
 #include "io/reader.h"
 #include "io/tar.h"
 
@@ -46,6 +48,7 @@ class LayerStream final : public io::Reader {
   io::Reader* stored_verifier_ = nullptr;  // owned by the chain under top_
   io::Reader* tar_verifier_ = nullptr;     // ditto; used when the stored bytes have no digest of their own
   uint64_t max_explain_bytes_ = 0;
+  std::vector<io::PrefetchReader*> stages_;  // read-ahead threads in the chain, outermost first
 };
 
 Result<std::unique_ptr<LayerStream>> OpenLayerStream(std::unique_ptr<io::Reader> blob, const std::optional<Digest>& digest,

@@ -48,6 +48,17 @@ std::pair<std::string, std::string> SplitPathRef(std::string_view text) {
   return {std::string(text), ""};
 }
 
+// "alpine", "alpine:3.18", "ghcr.io/org/app@sha256:…": what a user types for a registry image.
+bool LooksLikeImageReference(std::string_view text) {
+  if (text.empty() || text[0] == '/' || text[0] == '.' || text.find("..") != std::string_view::npos) return false;
+  for (char c : text) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '/' ||
+              c == ':' || c == '@' || (c >= 'A' && c <= 'Z');
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // Detects the kind of a bare path from its content.
 Result<TargetKind> DetectKind(const std::string& path) {
   if (IsDir(path)) return Exists(path + "/oci-layout") ? TargetKind::kOciLayout : TargetKind::kRootfs;
@@ -355,6 +366,11 @@ Result<Target> ParseTarget(std::string_view text) {
     return t;
   }
   std::tie(t.path, t.ref) = SplitPathRef(text);
+  if (!Exists(t.path) && LooksLikeImageReference(text))
+    return Unsupported("'" + std::string(text) +
+                       "' is not a file or directory here; pulling images from a registry is not supported yet: "
+                       "save the image first (docker save -o img.tar, or skopeo copy docker://… oci-archive:img.tar) "
+                       "and scan the archive");
   HS_ASSIGN_OR_RETURN(t.kind, DetectKind(t.path));
   return t;
 }

@@ -106,5 +106,22 @@ TEST(TarFileTest, RandomAccessAndLinks) {
   EXPECT_EQ(tf->ReadMember("blobs/sha256/aa", 1000).error().code(), ErrorCode::kLimitExceeded);
 }
 
+TEST(TarFileTest, MembersAreReadDirectlyFromTheirOffsets) {
+  testing::TempDir dir;
+  auto path = dir.path() / "archive.tar";
+  std::string long_name = "blobs/sha256/" + std::string(120, 'b');  // needs a pax header
+  std::string a(1000, 'a'), b(513, 'b'), c(512 * 3, 'c');
+  testing::WriteFile(path, testing::MakeTar({File("first", a), File(long_name, b), File("empty", ""), File("last", c)}));
+  auto tf = TarFile::Open(path);
+  ASSERT_TRUE(tf.ok()) << tf.error().message();
+  for (auto [name, want] : {std::pair{std::string("first"), a}, {long_name, b}, {"empty", ""}, {"last", c}}) {
+    SCOPED_TRACE(name);
+    const TarFile::Member* m = tf->Find(name);
+    ASSERT_NE(m, nullptr);
+    EXPECT_GE(m->data_offset, m->header_offset + 512) << "the fast path (pread) must be available";
+    EXPECT_EQ(*tf->ReadMember(name, 1 << 20), want);
+  }
+}
+
 }  // namespace
 }  // namespace hullscan::io

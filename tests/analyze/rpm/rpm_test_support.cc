@@ -25,6 +25,13 @@ std::vector<std::string> RpmCaseNames() {
   return names;
 }
 
+std::vector<std::string> RpmCaseNamesWhere(bool (*keep)(const RpmCase&)) {
+  std::vector<std::string> out;
+  for (const std::string& name : RpmCaseNames())
+    if (keep(LoadRpmCase(name))) out.push_back(name);
+  return out;
+}
+
 RpmCase LoadRpmCase(const std::string& name) {
   RpmCase c;
   c.name = name;

@@ -31,6 +31,9 @@ struct RpmCase {
 std::filesystem::path RpmCasesDir();
 // The names of all case directories that hold an expected.json, sorted.
 std::vector<std::string> RpmCaseNames();
+// The cases for which `keep` holds (so that tests are instantiated only where they apply,
+// instead of being skipped at run time).
+std::vector<std::string> RpmCaseNamesWhere(bool (*keep)(const RpmCase&));
 RpmCase LoadRpmCase(const std::string& name);
 // A gtest parameter name for a case ("bdb-empty" -> "bdb_empty").
 std::string CaseTestName(const ::testing::TestParamInfo<std::string>& param);

@@ -81,9 +81,9 @@ class RpmToolTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RpmToolTest, AgreesWithRpmQueryAll) {
   std::optional<std::string> rpm = FindRpm();
-  if (!rpm) GTEST_SKIP() << "rpm is not installed";
+  // rpm is a declared test dependency (scripts/install-deps): its absence is a failure.
+  ASSERT_TRUE(rpm.has_value()) << "rpm is not installed; run scripts/install-deps";
   RpmCase c = LoadRpmCase(GetParam());
-  if (c.backend == "ndb") GTEST_SKIP() << "Debian's rpm has no NDB backend";
   std::vector<RpmQueryPackage> want = QueryWithRpm(*rpm, c);
   EXPECT_EQ(want.size(), c.expected.at("count").get<size_t>()) << "rpm itself disagrees with expected.json";
 
@@ -105,7 +105,10 @@ TEST_P(RpmToolTest, AgreesWithRpmQueryAll) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Osdb, RpmToolTest, ::testing::ValuesIn(RpmCaseNames()), CaseTestName);
+// Debian's rpm has no NDB backend, so the NDB case (SUSE) has only go-rpmdb's expectation.
+INSTANTIATE_TEST_SUITE_P(Osdb, RpmToolTest,
+                         ::testing::ValuesIn(RpmCaseNamesWhere([](const RpmCase& c) { return c.backend != "ndb"; })),
+                         CaseTestName);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RpmToolTest);
 
 }  // namespace
