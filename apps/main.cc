@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "apps/cmd_version.h"
 #include "base/log.h"
 #include "base/status.h"
 #include "report/report.h"
@@ -39,7 +40,7 @@ struct ScanFlags {
 };
 
 int Fail(const Error& e) {
-  std::cerr << "hullscan: error: " << e.message() << "\n";
+  std::cerr << "hullscan: error (" << ErrorCodeName(e.code()) << "): " << e.message() << "\n";
   return kExitError;
 }
 
@@ -174,7 +175,17 @@ int main(int argc, char** argv) {
   rootfs->add_option("DIR", rootfs_flags.target, "Root filesystem directory")->required();
   AddScanFlags(rootfs, rootfs_flags, /*with_input=*/false);
 
-  auto* version = app.add_subcommand("version", "Print the version");
+  auto* version = app.add_subcommand("version", "Print the version; compare versions under a scheme");
+  std::string v_scheme, v_a, v_b;
+  auto* v_compare = version->add_subcommand(
+      "compare", "Print <, = or > for two versions under SCHEME (dpkg, rpm, apk, npm, pep440, maven, gem, go, cargo, nuget)");
+  v_compare->add_option("SCHEME", v_scheme)->required();
+  v_compare->add_option("A", v_a)->required();
+  v_compare->add_option("B", v_b)->required();
+  auto* v_satisfies = version->add_subcommand("satisfies", "Print true/false: does VERSION satisfy CONSTRAINT under SCHEME");
+  v_satisfies->add_option("SCHEME", v_scheme)->required();
+  v_satisfies->add_option("VERSION", v_a)->required();
+  v_satisfies->add_option("CONSTRAINT", v_b)->required();
 
   try {
     app.parse(argc, argv);
@@ -190,6 +201,8 @@ int main(int argc, char** argv) {
     if (rootfs_flags.target.find(':') == std::string::npos) rootfs_flags.target = "dir:" + rootfs_flags.target;
     return RunInventory(rootfs_flags, source::TargetKind::kRootfs);
   }
+  if (*v_compare) return apps::RunVersionCompare(v_scheme, v_a, v_b, std::cout, std::cerr);
+  if (*v_satisfies) return apps::RunVersionSatisfies(v_scheme, v_a, v_b, std::cout, std::cerr);
   if (*version) {
     std::cout << "hullscan " << HULLSCAN_VERSION << "\n";
     return 0;

@@ -28,7 +28,7 @@ Error& Error::AddContext(std::string_view context) & {
   return *this;
 }
 
-Error&& Error::AddContext(std::string_view context) && {
+Error Error::AddContext(std::string_view context) && {
   AddContext(context);
   return std::move(*this);
 }

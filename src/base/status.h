@@ -39,7 +39,7 @@ class Error {
 
   // Prefixes "context: " to the message. Used at each module hop to say where the error happened.
   Error& AddContext(std::string_view context) &;
-  Error&& AddContext(std::string_view context) &&;
+  Error AddContext(std::string_view context) &&;  // by value: safe on temporaries
 
   friend bool operator==(const Error&, const Error&) = default;
 
@@ -95,7 +95,8 @@ class [[nodiscard]] Result {
     if (!ok()) std::get<1>(v_).AddContext(context);
     return *this;
   }
-  Result&& AddContext(std::string_view context) && {
+  // By value, so that `auto&& r = Make().AddContext(…)` (as in HS_TRY) never dangles.
+  Result AddContext(std::string_view context) && {
     if (!ok()) std::get<1>(v_).AddContext(context);
     return std::move(*this);
   }
@@ -121,7 +122,7 @@ class [[nodiscard]] Result<void> {
     if (!ok_) error_.AddContext(context);
     return *this;
   }
-  Result&& AddContext(std::string_view context) && {
+  Result AddContext(std::string_view context) && {
     if (!ok_) error_.AddContext(context);
     return std::move(*this);
   }
