@@ -173,7 +173,7 @@ class ZstdReader final : public Reader {
 
 }  // namespace
 
-Result<std::unique_ptr<Reader>> NewDecompressingReader(std::unique_ptr<Reader> in) {
+Result<std::unique_ptr<Reader>> NewDecompressingReader(std::unique_ptr<Reader> in, Compression* detected) {
   std::string magic(4, '\0');
   size_t have = 0;
   while (have < magic.size()) {
@@ -183,6 +183,7 @@ Result<std::unique_ptr<Reader>> NewDecompressingReader(std::unique_ptr<Reader> i
   }
   magic.resize(have);
   Compression c = DetectCompression(magic);
+  if (detected) *detected = c;
   auto prefixed = std::make_unique<PrefixedReader>(std::move(magic), std::move(in));
   switch (c) {
     case Compression::kGzip: return std::unique_ptr<Reader>(std::make_unique<GzipReader>(std::move(prefixed)));

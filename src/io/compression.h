@@ -17,6 +17,7 @@ Compression DetectCompression(std::string_view first_bytes);
 
 // Wraps `in` in the decompressor its first bytes call for (or none). Truncated or corrupt
 // compressed data is a Corrupt error when reached; gzip CRC and length trailers are checked.
-Result<std::unique_ptr<Reader>> NewDecompressingReader(std::unique_ptr<Reader> in);
+// `detected`, when given, receives the format found.
+Result<std::unique_ptr<Reader>> NewDecompressingReader(std::unique_ptr<Reader> in, Compression* detected = nullptr);
 
 }  // namespace hullscan::io

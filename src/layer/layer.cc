@@ -51,13 +51,17 @@ Result<std::unique_ptr<LayerStream>> OpenLayerStream(std::unique_ptr<io::Reader>
                                    "layer blob " + digest->ToString());
     stream->stored_verifier_ = chain.get();
   }
-  HS_ASSIGN_OR_RETURN(chain, io::NewDecompressingReader(std::move(chain)));
-  // Three stages run at once: reading + blob digest + inflating on one thread, the diff_id digest
-  // on a second, tar parsing and the analyzers on the caller's. SHA-256 of the tar costs about
-  // as much as inflating it, so this is what lets a single-layer image use both cores.
-  auto inflated = io::NewPrefetchReader(std::move(chain));
-  stream->stages_.push_back(inflated.get());
-  chain = std::move(inflated);
+  io::Compression compression = io::Compression::kNone;
+  HS_ASSIGN_OR_RETURN(chain, io::NewDecompressingReader(std::move(chain), &compression));
+  // Up to three stages run at once: reading + blob digest + inflating on one thread, the diff_id
+  // digest on a second, tar parsing and the analyzers on the caller's. SHA-256 of the tar costs
+  // about as much as inflating it, so this is what lets a single-layer image use both cores.
+  // An uncompressed blob needs no stage of its own: reading it is cheap next to hashing it.
+  if (compression != io::Compression::kNone) {
+    auto inflated = io::NewPrefetchReader(std::move(chain));
+    stream->stages_.push_back(inflated.get());
+    chain = std::move(inflated);
+  }
   // An uncompressed blob whose digest is its diff_id has been verified already.
   bool verified_as_tar = digest && *digest == diff_id;
   if (!verified_as_tar) {
