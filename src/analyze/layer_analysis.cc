@@ -4,6 +4,8 @@
 #include <cassert>
 #include <numeric>
 
+#include "io/tar.h"
+
 namespace hullscan::analyze {
 
 LayerAnalysis::LayerAnalysis(const AnalyzerList& analyzers, std::string diff_id) : analyzers_(analyzers) {
@@ -12,16 +14,30 @@ LayerAnalysis::LayerAnalysis(const AnalyzerList& analyzers, std::string diff_id)
 }
 
 void LayerAnalysis::OnEntry(const layer::EntryInfo& entry) {
-  // A symlink (or directory, device…) at a path an analyzer reads hides the lower layers' file
-  // there just as a whiteout would: e.g. etc/os-release replaced by a link to usr/lib/os-release.
-  if (entry.type == io::EntryType::kFile) return;
+  if (entry.type == io::EntryType::kFile || entry.type == io::EntryType::kDirectory) return;
   FileInfo info{entry.path, entry.mode, entry.size};
-  for (const auto& a : analyzers_) {
-    if (a->Wants(info)) {
-      result_.whiteouts.emplace_back(entry.path);
-      return;
+  uint64_t mask = 0;
+  for (size_t i = 0; i < analyzers_.size(); ++i)
+    if (analyzers_[i]->Wants(info)) mask |= uint64_t{1} << i;
+  if (!mask) return;
+  // A hard link to a file of this layer is that file under a second name: analyse it there too.
+  if (entry.type == io::EntryType::kHardlink) {
+    auto target = io::CleanArchivePath(entry.link_target);
+    if (target) {
+      for (size_t k = files_.size(); k-- > 0;) {
+        if (files_[k].path != *target) continue;
+        File copy = files_[k];
+        copy.path = std::string(entry.path);
+        files_.push_back(std::move(copy));
+        wanted_by_.push_back(mask);
+        return;
+      }
     }
   }
+  // A symlink (or a hard link to a file we did not read, a device, …) at a path an analyzer reads
+  // hides the lower layers' file there just as a whiteout would: e.g. etc/os-release replaced by
+  // a link to usr/lib/os-release.
+  result_.whiteouts.emplace_back(entry.path);
 }
 
 int64_t LayerAnalysis::WantedContentLimit(const layer::EntryInfo& file) {
