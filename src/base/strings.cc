@@ -36,4 +36,27 @@ std::string ToLower(std::string_view s) {
   return out;
 }
 
+std::string QuoteForMessage(std::string_view text, char quote, size_t max_shown) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(1, quote);
+  for (size_t i = 0; i < text.size() && i < max_shown; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != static_cast<unsigned char>(quote)) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  if (text.size() > max_shown) {
+    out += "...";
+    out += quote;
+    out += " (" + std::to_string(text.size()) + " bytes)";
+  } else {
+    out += quote;
+  }
+  return out;
+}
+
 }  // namespace hullscan

@@ -1,5 +1,7 @@
 #include "version/internal/util.h"
 
+#include "base/strings.h"
+
 #include <algorithm>
 
 namespace hullscan::version::internal {
@@ -98,28 +100,7 @@ bool ParseUint64(std::string_view s, uint64_t* out, uint64_t max) {
   return true;
 }
 
-std::string Quote(std::string_view s) {
-  constexpr size_t kMax = 80;
-  std::string out = "\"";
-  size_t n = std::min(s.size(), kMax);
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      static const char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (s.size() > kMax) out += "...";
-  out += '"';
-  return out;
-}
+std::string Quote(std::string_view s) { return QuoteForMessage(s, '"', 80); }
 
 Error InvalidVersion(std::string_view scheme, std::string_view v, std::string_view why) {
   std::string m(scheme);

@@ -8,49 +8,11 @@
 #include <tuple>
 
 #include "base/digest.h"
+#include "base/problems.h"
+#include "base/strings.h"
 
 namespace hullscan::analyze::apk_internal {
 namespace {
-
-// Problems with line numbers, bounded (a file of garbage would otherwise give one per line).
-class Problems {
- public:
-  void Add(size_t line, std::string_view message) {
-    if (messages_.size() >= kMaxProblems) {
-      ++suppressed_;
-      return;
-    }
-    messages_.push_back(fmt::format("line {}: {}", line, message));
-  }
-  std::vector<std::string> Take() {
-    if (suppressed_ > 0) messages_.push_back(fmt::format("{} more problems not shown", suppressed_));
-    return std::move(messages_);
-  }
-
- private:
-  std::vector<std::string> messages_;
-  size_t suppressed_ = 0;
-};
-
-// `text` single-quoted for a message: at most 64 bytes, bytes outside printable ASCII as \xNN.
-std::string Quote(std::string_view text) {
-  constexpr size_t kMaxShown = 64;
-  std::string out = "'";
-  for (size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("\\x{:02x}", c);
-    }
-  }
-  if (text.size() > kMaxShown) {
-    out += fmt::format("...' ({} bytes)", text.size());
-  } else {
-    out.push_back('\'');
-  }
-  return out;
-}
 
 // Names and versions are single tokens of printable ASCII.
 bool IsToken(std::string_view s) {
@@ -118,7 +80,7 @@ void Finish(StanzaState& st, std::vector<inventory::Package>& out, Problems& pro
   if (st.first_line == 0) return;
   if (st.name.empty() || st.version.empty()) {
     problems.Add(st.first_line, std::string("package stanza without ") +
-                                    (st.name.empty() ? "a P: (name)" : "a V: (version) for " + Quote(st.name)) +
+                                    (st.name.empty() ? "a P: (name)" : "a V: (version) for " + QuoteForMessage(st.name)) +
                                     "; skipped");
     return;
   }
@@ -135,7 +97,7 @@ void Finish(StanzaState& st, std::vector<inventory::Package>& out, Problems& pro
   if (!st.checksum.empty()) {
     p.digest = DecodeChecksum(st.checksum);
     if (p.digest.empty()) {
-      problems.Add(st.checksum_line, "package " + Quote(st.name) + ": unrecognised checksum " + Quote(st.checksum));
+      problems.Add(st.checksum_line, "package " + QuoteForMessage(st.name) + ": unrecognised checksum " + QuoteForMessage(st.checksum));
     }
   }
   std::sort(st.files.begin(), st.files.end());
@@ -181,21 +143,21 @@ ParsedInstalled ParseInstalled(std::string_view text) {
     }
     if (st.first_line == 0) st.first_line = line_no;
     if (line.size() < 2 || line[1] != ':') {
-      problems.Add(line_no, "not a 'K:value' line: " + Quote(line));
+      problems.Add(line_no, "not a 'K:value' line: " + QuoteForMessage(line));
       continue;
     }
     const std::string_view value = line.substr(2);
     switch (line[0]) {
       case 'P':
         if (!IsToken(value)) {
-          problems.Add(line_no, "invalid package name " + Quote(value));
+          problems.Add(line_no, "invalid package name " + QuoteForMessage(value));
           break;
         }
         SetOnce(st.name, value, 'P', line_no, problems);
         break;
       case 'V':
         if (!IsToken(value)) {
-          problems.Add(line_no, "invalid version " + Quote(value));
+          problems.Add(line_no, "invalid version " + QuoteForMessage(value));
           break;
         }
         SetOnce(st.version, value, 'V', line_no, problems);
@@ -225,7 +187,7 @@ ParsedInstalled ParseInstalled(std::string_view text) {
       }
       case 'R':
         if (value.empty() || value.find('\0') != std::string_view::npos) {
-          problems.Add(line_no, "invalid file name " + Quote(value));
+          problems.Add(line_no, "invalid file name " + QuoteForMessage(value));
           break;
         }
         // R: entries before any F: are files in the root directory.

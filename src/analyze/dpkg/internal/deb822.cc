@@ -22,52 +22,9 @@ bool IsValidFieldName(std::string_view name) {
 
 }  // namespace
 
-void Problems::Add(size_t line, std::string_view message) {
-  if (messages_.size() >= kMaxKept) {
-    ++suppressed_;
-    return;
-  }
-  messages_.push_back(line == 0 ? std::string(message) : fmt::format("line {}: {}", line, message));
-}
 
-void Problems::Append(Problems&& other) {
-  for (std::string& message : other.messages_) {
-    if (messages_.size() < kMaxKept) {
-      messages_.push_back(std::move(message));
-    } else {
-      ++suppressed_;
-    }
-  }
-  suppressed_ += other.suppressed_;
-  other.messages_.clear();
-  other.suppressed_ = 0;
-}
 
-std::vector<std::string> Problems::Take() {
-  std::vector<std::string> out = std::move(messages_);
-  if (suppressed_ > 0) out.push_back(fmt::format("{} more problems not shown", suppressed_));
-  messages_.clear();
-  suppressed_ = 0;
-  return out;
-}
 
-std::string Quote(std::string_view text) {
-  constexpr size_t kMaxShown = 64;
-  std::string out = "'";
-  for (size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("\\x{:02x}", c);
-    }
-  }
-  if (text.size() > kMaxShown)
-    out += fmt::format("...' ({} bytes)", text.size());
-  else
-    out.push_back('\'');
-  return out;
-}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -122,13 +79,13 @@ bool StanzaReader::Next(Stanza& stanza, Problems& problems) {
     skipping = false;
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) {
-      problems.Add(line_, "no ':' in field line " + Quote(line));
+      problems.Add(line_, "no ':' in field line " + QuoteForMessage(line));
       skipping = true;
       continue;
     }
     std::string_view name = line.substr(0, colon);
     if (!IsValidFieldName(name)) {
-      problems.Add(line_, "invalid field name " + Quote(name));
+      problems.Add(line_, "invalid field name " + QuoteForMessage(name));
       skipping = true;
       continue;
     }

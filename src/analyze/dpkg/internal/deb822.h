@@ -7,6 +7,9 @@
 // skipped and reported; reading always continues with the next line.
 #pragma once
 
+#include "base/problems.h"
+#include "base/strings.h"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -14,28 +17,9 @@
 
 namespace hullscan::analyze::dpkg_internal {
 
-// Problems found while parsing one file, in the order found. Only the first kMaxKept are kept (a
-// file of binary garbage would otherwise produce one message per line); the rest are counted.
-class Problems {
- public:
-  static constexpr size_t kMaxKept = 50;
+// Bounded diagnostics and message quoting are shared with the other parsers (base/).
+using ::hullscan::Problems;
 
-  // `line` is 1-based; 0 when the problem is not tied to a line.
-  void Add(size_t line, std::string_view message);
-  // Moves `other`'s problems (kept and counted) to the end of these.
-  void Append(Problems&& other);
-  size_t count() const { return messages_.size() + suppressed_; }
-  // The kept messages, plus one saying how many more were dropped.
-  std::vector<std::string> Take();
-
- private:
-  std::vector<std::string> messages_;
-  size_t suppressed_ = 0;
-};
-
-// `text` for a message: single-quoted, at most 64 bytes of it, bytes outside printable ASCII as
-// \xNN, so that names from a hostile file cannot forge log lines or flood them.
-std::string Quote(std::string_view text);
 
 struct Field {
   std::string_view name;

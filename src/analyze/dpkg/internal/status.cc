@@ -115,12 +115,12 @@ void ParseConffiles(std::string_view value, size_t line, std::vector<std::string
       word = last_word(entry);
     }
     if (word.size() == entry.size()) {
-      problems.Add(line, "Conffiles entry without a hash " + Quote(entry));
+      problems.Add(line, "Conffiles entry without a hash " + QuoteForMessage(entry));
       return;
     }
     std::string_view path = TrimBlanks(entry.substr(0, entry.size() - word.size()));
     if (path.size() < 2 || path[0] != '/') {
-      problems.Add(line, "Conffiles entry with a bad path " + Quote(path));
+      problems.Add(line, "Conffiles entry with a bad path " + QuoteForMessage(path));
       return;
     }
     while (!path.empty() && path.front() == '/') path.remove_prefix(1);
@@ -128,7 +128,7 @@ void ParseConffiles(std::string_view value, size_t line, std::vector<std::string
   });
 }
 
-std::string Who(std::string_view package) { return "package " + Quote(package) + ": "; }
+std::string Who(std::string_view package) { return "package " + QuoteForMessage(package) + ": "; }
 
 class StatusParser {
  public:
@@ -142,11 +142,11 @@ class StatusParser {
     const std::string_view name = f.package->value;
     if (std::string_view why = CheckPackageName(name); !why.empty()) {
       problems_.Add(f.package->line,
-                    "invalid package name " + Quote(name) + ": " + std::string(why) + "; stanza skipped");
+                    "invalid package name " + QuoteForMessage(name) + ": " + std::string(why) + "; stanza skipped");
       return;
     }
     if (!f.duplicate.empty()) {
-      problems_.Add(st.first_line, Who(name) + "more than one " + Quote(f.duplicate) +
+      problems_.Add(st.first_line, Who(name) + "more than one " + QuoteForMessage(f.duplicate) +
                                        " field (a missing blank line between stanzas?); the first one is used");
     }
 
@@ -158,7 +158,7 @@ class StatusParser {
     }
     if (std::string_view why = CheckDebianVersion(f.version->value); !why.empty()) {
       problems_.Add(f.version->line,
-                    Who(name) + "invalid Version " + Quote(f.version->value) + ": " + std::string(why) + "; skipped");
+                    Who(name) + "invalid Version " + QuoteForMessage(f.version->value) + ": " + std::string(why) + "; skipped");
       return;
     }
 
@@ -184,16 +184,16 @@ class StatusParser {
     std::array<std::string_view, 3> words;
     if (!SplitStatus(status->value, words)) {
       problems_.Add(status->line,
-                    Who(name) + "malformed Status " + Quote(status->value) + "; not counted as installed");
+                    Who(name) + "malformed Status " + QuoteForMessage(status->value) + "; not counted as installed");
       return false;
     }
     const std::string_view state = words[2];
     if (IsInstalledState(state)) return true;
     if (IsIncompleteState(state)) {
-      problems_.Add(status->line, Who(name) + "state " + Quote(state) +
+      problems_.Add(status->line, Who(name) + "state " + QuoteForMessage(state) +
                                       ": its files may be on disk, but dpkg does not count it as installed");
     } else if (state != "config-files" && state != "not-installed") {
-      problems_.Add(status->line, Who(name) + "unknown package state " + Quote(state) + "; not counted as installed");
+      problems_.Add(status->line, Who(name) + "unknown package state " + QuoteForMessage(state) + "; not counted as installed");
     }
     return false;
   }
@@ -208,7 +208,7 @@ class StatusParser {
     std::string_view name = value.substr(0, name_end);
     std::string_view rest = TrimBlanks(value.substr(name_end));
     if (std::string_view why = CheckPackageName(name); !why.empty()) {
-      problems_.Add(source->line, Who(p.name) + "invalid Source " + Quote(value) + ": " + std::string(why) +
+      problems_.Add(source->line, Who(p.name) + "invalid Source " + QuoteForMessage(value) + ": " + std::string(why) +
                                       "; using the binary package's name and version");
       return;
     }
@@ -216,12 +216,12 @@ class StatusParser {
     if (rest.empty()) return;
     if (rest.size() < 2 || rest.front() != '(' || rest.back() != ')') {
       problems_.Add(source->line,
-                    Who(p.name) + "malformed Source " + Quote(value) + "; using the binary package's version");
+                    Who(p.name) + "malformed Source " + QuoteForMessage(value) + "; using the binary package's version");
       return;
     }
     std::string_view version = TrimBlanks(rest.substr(1, rest.size() - 2));
     if (std::string_view why = CheckDebianVersion(version); !why.empty()) {
-      problems_.Add(source->line, Who(p.name) + "invalid Source version " + Quote(version) + ": " + std::string(why) +
+      problems_.Add(source->line, Who(p.name) + "invalid Source version " + QuoteForMessage(version) + ": " + std::string(why) +
                                       "; using the binary package's version");
       return;
     }
@@ -316,7 +316,7 @@ std::vector<std::string> ParseInfoList(std::string_view text, Problems& problems
     ++line_no;
     if (line == "/." || line == "/") return;  // the root directory
     if (line[0] != '/') {
-      problems.Add(0, "entry " + std::to_string(line_no) + " is not an absolute path: " + Quote(line));
+      problems.Add(0, "entry " + std::to_string(line_no) + " is not an absolute path: " + QuoteForMessage(line));
       return;
     }
     while (!line.empty() && line.back() == '/') line.remove_suffix(1);
@@ -363,7 +363,7 @@ std::vector<std::string> ParseMd5sums(std::string_view text, Problems& problems)
       ok = !path.empty();
     }
     if (!ok) {
-      problems.Add(0, "md5sums entry " + std::to_string(line_no) + " is not '<md5>  <path>': " + Quote(line));
+      problems.Add(0, "md5sums entry " + std::to_string(line_no) + " is not '<md5>  <path>': " + QuoteForMessage(line));
       return;
     }
     files.emplace_back(path);
