@@ -36,6 +36,27 @@ std::string ToLower(std::string_view s) {
   return out;
 }
 
+size_t DecodeUtf8(std::string_view s, size_t i, char32_t* code_point) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char b0 = byte(i);
+  size_t len = b0 < 0x80                    ? 1
+               : (b0 >= 0xC2 && b0 <= 0xDF) ? 2
+               : (b0 >= 0xE0 && b0 <= 0xEF) ? 3
+               : (b0 >= 0xF0 && b0 <= 0xF4) ? 4
+                                            : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
+  for (size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  // overlong forms, UTF-16 surrogates and values past U+10FFFF are not valid UTF-8
+  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  *code_point = cp;
+  return len;
+}
+
 std::string QuoteForMessage(std::string_view text, char quote, size_t max_shown) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(1, quote);

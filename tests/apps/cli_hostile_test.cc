@@ -145,27 +145,8 @@ TEST_F(CliHostileTest, MissingBlob) {
 // 160 gzip members of 64 MiB of zeros: a 10 GiB expansion from ~10 MB, inside one tar entry that
 // claims 10 GiB. The scan must stop at --max-layer-size with a clear error and stay small.
 TEST_F(CliHostileTest, DecompressionBombIsStoppedWithBoundedMemory) {
-  std::string header(512, '\0');
-  std::string("var/log/lastlog").copy(header.data(), 15);
-  std::string("0000644").copy(&header[100], 7);
-  std::string("0000000").copy(&header[108], 7);
-  std::string("0000000").copy(&header[116], 7);
-  uint64_t size = uint64_t{10} << 30;
-  header[124] = static_cast<char>(0x80);  // GNU base-256 size
-  for (int i = 0; i < 8; ++i) header[135 - i] = static_cast<char>((size >> (8 * i)) & 0xff);
-  std::string("00000000000").copy(&header[136], 11);
-  header[156] = '0';
-  std::string("ustar  ").copy(&header[257], 7);
-  std::fill(header.begin() + 148, header.begin() + 156, ' ');
-  unsigned sum = 0;
-  for (unsigned char c : header) sum += c;
-  char chk[8];
-  std::snprintf(chk, sizeof chk, "%06o", sum);
-  std::string(chk, 6).copy(&header[148], 6);
-  header[154] = '\0';
-  std::string zeros = testing::Gzip(std::string(size_t{64} << 20, '\0'));
-  std::string bomb = testing::Gzip(header);
-  for (int i = 0; i < 160; ++i) bomb += zeros;
+  std::string bomb = testing::Gzip(testing::HugeFileHeader("var/log/lastlog", uint64_t{10} << 30)) +
+                     testing::ZeroBomb(160);
   LayerSpec layer = Layer("");  // the stored blob is the bomb; its digest is the bomb's own
   layer.compression = LayerSpec::Compression::kNone;
   layer.tar = bomb;

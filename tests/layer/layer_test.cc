@@ -161,18 +161,10 @@ TEST(LayerTest, TruncatedTarIsAnError) {
   EXPECT_TRUE(rec.contents.empty());
 }
 
-// 64 MiB of zeros compresses to ~64 KiB; concatenated gzip members multiply the expansion.
-std::string ZeroBomb(int members) {
-  std::string one = testing::Gzip(std::string(size_t{64} << 20, '\0'));
-  std::string out;
-  for (int i = 0; i < members; ++i) out += one;
-  return out;
-}
-
 TEST(LayerTest, ZerosAfterEndOfArchiveAreRefusedEarly) {
   // 160 × 64 MiB = 10 GiB of zeros: the tar ends at the first two zero blocks, and the walk
   // stops once the tail passes 1 MiB instead of inflating all of it.
-  std::string bomb = ZeroBomb(160);
+  std::string bomb = testing::ZeroBomb(160);
   Recorder rec;
   Status s = Walk(bomb, std::nullopt, D("whatever"), rec);
   ASSERT_FALSE(s.ok());
@@ -180,31 +172,9 @@ TEST(LayerTest, ZerosAfterEndOfArchiveAreRefusedEarly) {
   EXPECT_NE(s.error().message().find("after the end of the tar archive"), std::string::npos) << s.error().message();
 }
 
-// A ustar header with a GNU base-256 size field, for an entry far larger than its content.
-std::string HugeFileHeader(const std::string& name, uint64_t size) {
-  std::string h(512, '\0');
-  name.copy(h.data(), name.size());
-  std::string("0000644").copy(&h[100], 7);
-  std::string("0000000").copy(&h[108], 7);
-  std::string("0000000").copy(&h[116], 7);
-  h[124] = static_cast<char>(0x80);
-  for (int i = 0; i < 8; ++i) h[135 - i] = static_cast<char>((size >> (8 * i)) & 0xff);
-  std::string("00000000000").copy(&h[136], 11);
-  h[156] = '0';
-  std::string("ustar  ").copy(&h[257], 7);  // GNU magic
-  std::fill(h.begin() + 148, h.begin() + 156, ' ');
-  unsigned sum = 0;
-  for (unsigned char c : h) sum += c;
-  char chk[8];
-  std::snprintf(chk, sizeof chk, "%06o", sum);
-  std::string(chk, 6).copy(&h[148], 6);
-  h[154] = '\0';
-  return h;
-}
-
 TEST(LayerTest, DecompressionBombInsideAnEntryHitsTheLayerLimit) {
   // One entry claiming 10 GiB, its data an endless stream of zeros: bounded by max_layer_bytes.
-  std::string stored = testing::Gzip(HugeFileHeader("var/log/lastlog", uint64_t{10} << 30)) + ZeroBomb(16);
+  std::string stored = testing::Gzip(testing::HugeFileHeader("var/log/lastlog", uint64_t{10} << 30)) + testing::ZeroBomb(16);
   Recorder rec;
   Limits limits;
   limits.max_layer_bytes = uint64_t{256} << 20;

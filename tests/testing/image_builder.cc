@@ -6,6 +6,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 
 #include "base/digest.h"
@@ -54,6 +56,34 @@ std::string MakeTar(const std::vector<TarMember>& members) {
   }
   archive_write_close(a);
   archive_write_free(a);
+  return out;
+}
+
+std::string HugeFileHeader(const std::string& name, uint64_t size) {
+  std::string h(512, '\0');
+  name.copy(h.data(), std::min<size_t>(name.size(), 100));
+  std::string("0000644").copy(&h[100], 7);
+  std::string("0000000").copy(&h[108], 7);
+  std::string("0000000").copy(&h[116], 7);
+  h[124] = static_cast<char>(0x80);  // GNU base-256 size
+  for (int i = 0; i < 8; ++i) h[135 - i] = static_cast<char>((size >> (8 * i)) & 0xff);
+  std::string("00000000000").copy(&h[136], 11);
+  h[156] = '0';
+  std::string("ustar  ").copy(&h[257], 7);  // GNU magic
+  std::fill(h.begin() + 148, h.begin() + 156, ' ');
+  unsigned sum = 0;
+  for (unsigned char c : h) sum += c;
+  char chk[8];
+  std::snprintf(chk, sizeof chk, "%06o", sum);
+  std::string(chk, 6).copy(&h[148], 6);
+  h[154] = '\0';
+  return h;
+}
+
+std::string ZeroBomb(int members) {
+  std::string one = Gzip(std::string(size_t{64} << 20, '\0'));
+  std::string out;
+  for (int i = 0; i < members; ++i) out += one;
   return out;
 }
 

@@ -2,6 +2,7 @@
 // (bad digests, traversal paths, truncated blobs) can be made by changing one thing.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -25,6 +26,12 @@ inline TarMember Dir(std::string path) { return {std::move(path), "", TarMember:
 inline TarMember Symlink(std::string path, std::string target) {
   return {std::move(path), "", TarMember::Kind::kSymlink, std::move(target), 0777};
 }
+
+// A GNU tar header for a regular file claiming `size` bytes (base-256 size field, so any size),
+// with no data after it: with ZeroBomb() the makings of a decompression bomb.
+std::string HugeFileHeader(const std::string& name, uint64_t size);
+// `members` gzip members of 64 MiB of zeros each, concatenated: ~64 KiB per 64 MiB of expansion.
+std::string ZeroBomb(int members);
 
 // A pax tar of the members, in order (written with libarchive).
 std::string MakeTar(const std::vector<TarMember>& members);

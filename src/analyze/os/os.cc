@@ -28,32 +28,6 @@ bool IsOsFile(std::string_view path) {
 // Text hygiene. The files come from untrusted images: the fields we keep must be printable,
 // valid UTF-8 and short, whatever the file holds.
 
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid (overlong, surrogate,
-// out of range or truncated).
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  size_t len = 0;
-  uint32_t cp = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2, cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3, cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4, cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
-  if (cp >= 0x80 && cp <= 0x9F) return 0;  // C1 control characters
-  return len;
-}
 
 // Printable text: tabs become spaces, other control characters and invalid UTF-8 are dropped,
 // the result is trimmed and cut (on a character boundary) to kMaxFieldSize bytes.
@@ -70,7 +44,9 @@ std::string CleanText(std::string_view s) {
       ++i;
       continue;
     }
-    size_t len = Utf8SequenceLength(s, i);
+    char32_t cp = 0;
+    size_t len = DecodeUtf8(s, i, &cp);
+    if (cp >= 0x80 && cp <= 0x9F) len = 0;  // C1 control characters count as unprintable
     if (len == 0) {
       ++i;
       continue;

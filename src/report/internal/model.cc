@@ -3,46 +3,10 @@
 #include <set>
 
 #include "base/digest.h"
+#include "base/strings.h"
 #include "inventory/purl.h"
 
 namespace hullscan::report::internal {
-namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 when the bytes there are not one.
-size_t Utf8SequenceLength(std::string_view s, size_t i, char32_t* code_point) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char b0 = byte(i);
-  size_t len;
-  char32_t cp;
-  if (b0 < 0x80) {
-    *code_point = b0;
-    return 1;
-  } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-    cp = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    cp = b0 & 0x0F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    cp = b0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    unsigned char b = byte(i + k);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  // overlong forms, UTF-16 surrogates and values past U+10FFFF are not valid UTF-8
-  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  *code_point = cp;
-  return len;
-}
-
-}  // namespace
 
 std::string Sha256Hex(std::string_view data) { return Sha256::Of(data).hex(); }
 
@@ -79,7 +43,7 @@ std::string ValidUtf8(std::string_view s) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     char32_t cp;
-    size_t len = Utf8SequenceLength(s, i, &cp);
+    size_t len = DecodeUtf8(s, i, &cp);
     if (len == 0) {
       out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
       ++i;

@@ -2,28 +2,11 @@
 
 #include <algorithm>
 
+#include "base/strings.h"
+
 namespace hullscan::report::internal {
 namespace {
 
-// Decodes one UTF-8 character at s[i]; returns its length, or 0 when the bytes are not valid UTF-8.
-size_t Decode(std::string_view s, size_t i, char32_t* cp) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char b0 = b(i);
-  size_t len = b0 < 0x80                    ? 1
-               : (b0 >= 0xC2 && b0 <= 0xDF) ? 2
-               : (b0 >= 0xE0 && b0 <= 0xEF) ? 3
-               : (b0 >= 0xF0 && b0 <= 0xF4) ? 4
-                                            : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  char32_t v = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-  for (size_t k = 1; k < len; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (b(i + k) & 0x3F);
-  }
-  if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10FFFF)) || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-  *cp = v;
-  return len;
-}
 
 bool IsUnsafe(char32_t cp) {
   return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||             // C0, DEL, C1
@@ -58,7 +41,7 @@ std::string TerminalSafe(std::string_view s) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     char32_t cp = 0;
-    size_t len = Decode(s, i, &cp);
+    size_t len = DecodeUtf8(s, i, &cp);
     if (len == 0 || IsUnsafe(cp)) {
       out.push_back('?');
       i += len == 0 ? 1 : len;
@@ -74,7 +57,7 @@ size_t DisplayWidth(std::string_view s) {
   size_t width = 0;
   for (size_t i = 0; i < s.size();) {
     char32_t cp = 0;
-    size_t len = Decode(s, i, &cp);
+    size_t len = DecodeUtf8(s, i, &cp);
     if (len == 0) {
       ++width;
       ++i;
@@ -95,7 +78,7 @@ std::string FitWidth(std::string_view s, size_t width) {
   size_t i = 0;
   while (i < s.size()) {
     char32_t cp = 0;
-    size_t len = Decode(s, i, &cp);
+    size_t len = DecodeUtf8(s, i, &cp);
     size_t w = len == 0 ? 1 : CharWidth(cp);
     if (len == 0) len = 1;
     if (used + w > budget) break;
