@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "apps/cmd_db.h"
+#include "apps/cmd_scan.h"
 #include "apps/cmd_version.h"
 #include "base/log.h"
 #include "base/status.h"
@@ -21,7 +23,6 @@
 namespace hullscan {
 namespace {
 
-constexpr int kExitOk = 0;
 constexpr int kExitError = 2;
 
 struct GlobalFlags {
@@ -29,113 +30,25 @@ struct GlobalFlags {
   bool debug = false;
 };
 
-struct ScanFlags {
-  std::string target;
-  std::string input;
-  std::string format = "table";
-  std::string output;
-  std::string platform;
-  std::string max_layer_size;
-  int parallelism = 0;
-};
+using apps::ScanFlags;
 
-int Fail(const Error& e) {
-  std::cerr << "hullscan: error (" << ErrorCodeName(e.code()) << "): " << e.message() << "\n";
-  return kExitError;
-}
-
-// "512MiB", "2GiB", "1000000" → bytes.
-Result<uint64_t> ParseSize(const std::string& text) {
-  size_t pos = 0;
-  unsigned long long n = 0;
-  try {
-    n = std::stoull(text, &pos);
-  } catch (...) {
-    return InvalidArgument("'" + text + "' is not a size");
-  }
-  std::string unit = text.substr(pos);
-  uint64_t mult = 1;
-  if (unit.empty() || unit == "B") mult = 1;
-  else if (unit == "KiB" || unit == "K") mult = uint64_t{1} << 10;
-  else if (unit == "MiB" || unit == "M") mult = uint64_t{1} << 20;
-  else if (unit == "GiB" || unit == "G") mult = uint64_t{1} << 30;
-  else if (unit == "TiB" || unit == "T") mult = uint64_t{1} << 40;
-  else return InvalidArgument("'" + text + "': unknown size unit '" + unit + "' (use KiB, MiB, GiB)");
-  return static_cast<uint64_t>(n) * mult;
-}
-
-// Writes the whole output to FILE only once it is complete, so a failed run leaves nothing
-// half-written behind (and an existing file untouched).
-Status WriteOutput(const std::string& path, const std::string& data) {
-  if (path.empty() || path == "-") {
-    std::cout << data;
-    std::cout.flush();
-    return std::cout ? OkStatus() : IoError("writing standard output failed");
-  }
-  std::string tmp = path + ".hullscan-tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << data;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return IoError("cannot write " + path);
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return IoErrorFromErrno("rename to " + path, errno);
-  }
-  return OkStatus();
-}
-
-int RunInventory(const ScanFlags& flags, std::optional<source::TargetKind> forced_kind) {
-  std::string text = flags.input.empty() ? flags.target : flags.input;
-  if (text.empty()) return Fail(InvalidArgument("no target: give an image, a path, or --input FILE"));
-  auto format = report::ParseFormat(flags.format);
-  if (!format.ok()) return Fail(format.error());
-
-  auto target = source::ParseTarget(text);
-  if (!target.ok()) return Fail(target.error());
-  if (forced_kind && target->kind != *forced_kind) {
-    if (*forced_kind == source::TargetKind::kRootfs)
-      return Fail(InvalidArgument(text + " is not a directory (rootfs needs a root filesystem directory)"));
-  }
-  if (!forced_kind && target->kind == source::TargetKind::kRootfs && !flags.input.empty())
-    return Fail(InvalidArgument(text + " is a directory: --input takes an image archive; use `hullscan rootfs DIR`"));
-
-  scan::Options options;
-  if (!flags.platform.empty()) {
-    auto p = oci::Platform::Parse(flags.platform);
-    if (!p.ok()) return Fail(p.error());
-    options.platform = *p;
-  }
-  if (!flags.max_layer_size.empty()) {
-    auto s = ParseSize(flags.max_layer_size);
-    if (!s.ok()) return Fail(s.error());
-    options.limits.max_layer_bytes = *s;
-  }
-  options.parallelism = flags.parallelism;
-
-  auto inventory = scan::BuildInventory(*target, options);
-  if (!inventory.ok()) return Fail(inventory.error());
-  for (const auto& d : inventory->diagnostics)
-    log::Warn("{}{}{}", d.path.empty() ? "" : d.path, d.path.empty() ? "" : ": ", d.message);
-
-  report::Options ropts;
-  ropts.tool_version = HULLSCAN_VERSION;
-  ropts.timestamp = report::ReportTimestamp();
-  ropts.color = flags.output.empty() && ::isatty(STDOUT_FILENO);
-  std::ostringstream out;
-  Status written = report::WriteInventory(*inventory, *format, ropts, out);
-  if (!written.ok()) return Fail(written.error());
-  Status saved = WriteOutput(flags.output, out.str());
-  if (!saved.ok()) return Fail(saved.error());
-  return kExitOk;
+// Vulnerability scanning, filters and gates (Trivy's flag names).
+void AddVulnFlags(CLI::App* cmd, ScanFlags& flags) {
+  cmd->add_option("--scanners", flags.scanners, "What to scan for: vuln, or none for packages only (default: vuln; sbom: none)");
+  cmd->add_option("--db", flags.db, "Vulnerability database (default: $HULLSCAN_DB or the cache dir; see `hullscan db path`)");
+  cmd->add_option("-s,--severity", flags.severity, "Severities to report, e.g. CRITICAL,HIGH (default: all)");
+  cmd->add_flag("--ignore-unfixed", flags.ignore_unfixed, "Report only vulnerabilities with a released fix");
+  cmd->add_option("--ignore-status", flags.ignore_status, "Drop findings with this fix status (affected, will_not_fix, deferred, end_of_life)")
+      ->delimiter(',');
+  cmd->add_option("--exit-code", flags.exit_code, "Exit with this code when findings remain after filters (default 0)");
+  cmd->add_option("--fail-on", flags.fail_on, "Fail (exit 1, or --exit-code) on a finding at least this severe");
+  cmd->add_option("--ignorefile", flags.ignorefile, "Ignore file (.hullscanignore/.trivyignore line format, or .yaml); default ./.hullscanignore");
+  cmd->add_option("--vex", flags.vex, "OpenVEX document whose not_affected/fixed statements suppress findings (repeatable)");
+  cmd->add_option("--sort-by", flags.sort_by, "Order of findings: severity, epss, kev, id, package")->capture_default_str();
 }
 
 void AddScanFlags(CLI::App* cmd, ScanFlags& flags, bool with_input) {
-  cmd->add_option("-f,--format", flags.format, "Output format: table, json, cyclonedx, spdx-json")
+  cmd->add_option("-f,--format", flags.format, "Output format: table, json, cyclonedx, spdx-json, sarif")
       ->capture_default_str();
   cmd->add_option("-o,--output", flags.output, "Write the report to FILE (written whole, or not at all)");
   if (with_input) {
@@ -145,6 +58,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags& flags, bool with_input) {
   cmd->add_option("--max-layer-size", flags.max_layer_size,
                   "Refuse layers that expand beyond this size (e.g. 8GiB; default 32GiB)");
   cmd->add_option("--parallel", flags.parallelism, "Layers analysed at once (default: one per core)");
+  AddVulnFlags(cmd, flags);
 }
 
 }  // namespace
@@ -152,7 +66,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags& flags, bool with_input) {
 
 int main(int argc, char** argv) {
   using namespace hullscan;
-  CLI::App app{"hullscan: container image scanner — SBOM of OS packages from images and root filesystems"};
+  CLI::App app{"hullscan: container image scanner — SBOMs and known vulnerabilities of images and root filesystems"};
   app.require_subcommand(0, 1);
   app.fallthrough();  // global flags (-q, --debug) also after the subcommand, as in Trivy
   GlobalFlags global;
@@ -161,7 +75,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("-v,--version", std::string("hullscan ") + HULLSCAN_VERSION);
 
   ScanFlags image_flags, sbom_flags, rootfs_flags;
-  auto* image = app.add_subcommand("image", "List the packages of a container image (archive or OCI layout)");
+  auto* image = app.add_subcommand("image", "Scan a container image (archive or OCI layout) for vulnerabilities");
   image->add_option("IMAGE", image_flags.target,
                     "Image: docker-archive:FILE[:tag], oci-archive:FILE[:ref], oci:DIR[:ref], or a path");
   AddScanFlags(image, image_flags, /*with_input=*/true);
@@ -171,7 +85,7 @@ int main(int argc, char** argv) {
                    "Image archive, OCI layout or root filesystem: docker-archive:FILE, oci:DIR[:ref], dir:PATH, or a path");
   AddScanFlags(sbom, sbom_flags, /*with_input=*/true);
 
-  auto* rootfs = app.add_subcommand("rootfs", "List the packages of an unpacked root filesystem");
+  auto* rootfs = app.add_subcommand("rootfs", "Scan an unpacked root filesystem for vulnerabilities");
   rootfs->add_option("DIR", rootfs_flags.target, "Root filesystem directory")->required();
   AddScanFlags(rootfs, rootfs_flags, /*with_input=*/false);
 
@@ -187,6 +101,18 @@ int main(int argc, char** argv) {
   v_satisfies->add_option("VERSION", v_a)->required();
   v_satisfies->add_option("CONSTRAINT", v_b)->required();
 
+  auto* db = app.add_subcommand("db", "Build, update and inspect the vulnerability database");
+  db->require_subcommand(1);
+  std::vector<std::string> db_from;
+  std::string db_output, db_path_flag, db_format = "table";
+  auto* db_build = db->add_subcommand("build", "Import feed files (OSV, Debian tracker, Alpine secdb, NVD, KEV, …) into a new database");
+  db_build->add_option("--from", db_from, "Directory or file of feeds, in their original formats (repeatable)")->required();
+  db_build->add_option("--output", db_output, "Database file to write (default: the default database location)");
+  auto* db_status = db->add_subcommand("status", "Show the database's age, contents and sources");
+  db_status->add_option("--db", db_path_flag, "Database file (default: $HULLSCAN_DB or the cache dir)");
+  db_status->add_option("-f,--format", db_format, "table or json")->capture_default_str();
+  auto* db_path = db->add_subcommand("path", "Print where the database is looked for");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -195,11 +121,17 @@ int main(int argc, char** argv) {
   }
   log::SetLevel(global.debug ? log::Level::kDebug : global.quiet ? log::Level::kError : log::Level::kWarn);
 
-  if (*image) return RunInventory(image_flags, std::nullopt);
-  if (*sbom) return RunInventory(sbom_flags, std::nullopt);
+  if (*image) return apps::RunScan(apps::Command::kImage, image_flags);
+  if (*sbom) return apps::RunScan(apps::Command::kSbom, sbom_flags);
   if (*rootfs) {
     if (rootfs_flags.target.find(':') == std::string::npos) rootfs_flags.target = "dir:" + rootfs_flags.target;
-    return RunInventory(rootfs_flags, source::TargetKind::kRootfs);
+    return apps::RunScan(apps::Command::kRootfs, rootfs_flags);
+  }
+  if (*db_build) return apps::RunDbBuild(db_from, db_output.empty() ? apps::DefaultDbPath() : std::filesystem::path(db_output), std::cout);
+  if (*db_status) return apps::RunDbStatus(db_path_flag.empty() ? apps::DefaultDbPath() : std::filesystem::path(db_path_flag), db_format, std::cout);
+  if (*db_path) {
+    std::cout << apps::DefaultDbPath().string() << "\n";
+    return 0;
   }
   if (*v_compare) return apps::RunVersionCompare(v_scheme, v_a, v_b, std::cout, std::cerr);
   if (*v_satisfies) return apps::RunVersionSatisfies(v_scheme, v_a, v_b, std::cout, std::cerr);

@@ -5,9 +5,13 @@ find_package(OpenSSL 3 REQUIRED)          # base: sha256
 find_package(nlohmann_json 3 REQUIRED)    # oci, inventory, report, analyze: JSON
 find_package(fmt REQUIRED)                # base and up: formatting
 find_package(CLI11 REQUIRED)              # apps: command line
-find_package(SQLite3 REQUIRED)            # analyze/rpm (rpmdb.sqlite), later vulndb
+find_package(SQLite3 REQUIRED)            # analyze/rpm (rpmdb.sqlite), vulndb
 find_package(LibArchive REQUIRED)         # io: tar parsing
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)   # io: zstd layers
 pkg_check_modules(ISAL REQUIRED IMPORTED_TARGET libisal)   # io: gzip layers (ISA-L igzip)
 pkg_check_modules(RPM REQUIRED IMPORTED_TARGET rpm)        # analyze/rpm: header blobs
+pkg_check_modules(YAML_CPP REQUIRED IMPORTED_TARGET yaml-cpp)       # vulndb (OSV YAML, secdb), policy, lang lockfiles
+pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)     # vulndb (RustSec front matter), lang (Cargo.lock)
+find_package(ZLIB REQUIRED)               # analyze/lang/rust: cargo-auditable .dep-v0 sections
+find_package(CURL REQUIRED)               # net: HTTPS downloads (db update, registries)
 find_package(Threads REQUIRED)

@@ -45,6 +45,10 @@ class Analyzer {
   // Called once per layer with all of that layer's wanted files, sorted by path (never empty).
   // Results and diagnostics go into `out`; a broken file is a diagnostic, never a crash.
   virtual void Analyze(std::span<const File> files, inventory::LayerResult& out) const = 0;
+  // True for analyzers that read each file on its own (executables: Go build info, cargo-auditable):
+  // Analyze() is then called with one file as soon as its content is read, and the content is not
+  // kept for the rest of the layer, so wanting many large files costs no memory.
+  virtual bool AnalyzesEachFile() const { return false; }
 };
 
 using AnalyzerList = std::vector<std::unique_ptr<Analyzer>>;

@@ -1,6 +1,10 @@
 #include "analyze/analyzer.h"
 #include "analyze/apk/apk.h"
 #include "analyze/dpkg/dpkg.h"
+#include "analyze/lang/go/go.h"
+#include "analyze/lang/npm/npm.h"
+#include "analyze/lang/python/python.h"
+#include "analyze/lang/rust/rust.h"
 #include "analyze/os/os.h"
 #include "analyze/rpm/rpm.h"
 
@@ -13,6 +17,10 @@ AnalyzerList BuiltinAnalyzers() {
   list.push_back(NewDpkgAnalyzer());
   list.push_back(NewApkAnalyzer());
   list.push_back(NewRpmAnalyzer());
+  list.push_back(NewPythonAnalyzer());
+  list.push_back(NewNpmAnalyzer());
+  list.push_back(NewGoBinaryAnalyzer());
+  list.push_back(NewRustAnalyzer());
   return list;
 }
 

@@ -64,7 +64,14 @@ void LayerAnalysis::OnFileContent(const layer::EntryInfo& file, std::string cont
     }
   }
   if (!mask) return;
-  files_.push_back(File{std::string(file.path), file.mode, std::move(content)});
+  File wanted{std::string(file.path), file.mode, std::move(content)};
+  for (size_t i = 0; i < analyzers_.size(); ++i) {
+    if (!(mask >> i & 1) || !analyzers_[i]->AnalyzesEachFile()) continue;
+    analyzers_[i]->Analyze(std::span<const File>(&wanted, 1), result_);
+    mask &= ~(uint64_t{1} << i);
+  }
+  if (!mask) return;
+  files_.push_back(std::move(wanted));
   wanted_by_.push_back(mask);
 }
 

@@ -16,8 +16,20 @@ enum class PackageType {
   kDeb,   // dpkg: Debian, Ubuntu, distroless
   kApk,   // apk-tools: Alpine, Wolfi, Chainguard
   kRpm,   // rpm: RHEL family, Fedora, SUSE, Amazon, Mariner, Photon
+  // Language ecosystems (analyze/lang/<ecosystem>). Names are purl types.
+  kPypi,      // Python: dist-info, egg-info, lockfiles
+  kNpm,       // Node.js: node_modules/**/package.json, lockfiles
+  kGolang,    // Go: build info in binaries, go.mod; name = module path ("stdlib" for the toolchain)
+  kMaven,     // Java: jars, pom.xml; name = "groupId:artifactId"
+  kGem,       // Ruby: gemspecs, Gemfile.lock
+  kCargo,     // Rust: cargo-auditable binaries, Cargo.lock
+  kComposer,  // PHP: installed.json, composer.lock; name = "vendor/name"
+  kNuget,     // .NET: deps.json, packages.lock.json
 };
-std::string_view PackageTypeName(PackageType type);  // "deb", "apk", "rpm"
+// "deb", "apk", "rpm", "pypi", "npm", "golang", "maven", "gem", "cargo", "composer", "nuget"
+std::string_view PackageTypeName(PackageType type);
+// OS packages are installed by the distro's package manager and matched against its advisories.
+bool IsOsPackage(PackageType type);
 
 // Where a package was found: the layer that added it and the file it was read from.
 struct Location {
@@ -48,6 +60,9 @@ struct Package {
   std::vector<std::string> installed_files;
   Location location;
   std::string purl;  // set by the inventory once the distro is known
+  // Language packages: true for a development-only dependency (npm devDependencies, poetry dev
+  // group), which lockfile analyzers report but flag.
+  bool dev = false;
 
   friend auto operator<=>(const Package&, const Package&) = default;
 };

@@ -10,8 +10,20 @@ std::string_view PackageTypeName(PackageType type) {
     case PackageType::kDeb: return "deb";
     case PackageType::kApk: return "apk";
     case PackageType::kRpm: return "rpm";
+    case PackageType::kPypi: return "pypi";
+    case PackageType::kNpm: return "npm";
+    case PackageType::kGolang: return "golang";
+    case PackageType::kMaven: return "maven";
+    case PackageType::kGem: return "gem";
+    case PackageType::kCargo: return "cargo";
+    case PackageType::kComposer: return "composer";
+    case PackageType::kNuget: return "nuget";
   }
   return "unknown";
+}
+
+bool IsOsPackage(PackageType type) {
+  return type == PackageType::kDeb || type == PackageType::kApk || type == PackageType::kRpm;
 }
 
 namespace {

@@ -2,10 +2,16 @@
 // metadata.component is the image, an "operating-system" component stands for the distro, one
 // "library" component per package, and dependencies image -> OS -> packages. Property names use the
 // "hullscan:" namespace. Field mapping: docs/output-formats.md.
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <map>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "report/internal/findings.h"
 #include "report/internal/json_util.h"
 #include "report/internal/model.h"
 #include "report/internal/spdx_license.h"
@@ -27,6 +33,43 @@ std::string_view CdxHashAlgorithm(std::string_view algorithm) {
 }
 
 // [{"alg": "SHA-256", "content": "…"}] for a digest CycloneDX can carry, else null.
+// CycloneDX's severity enum.
+std::string_view CdxSeverity(vulndb::SeverityLevel level) {
+  switch (level) {
+    case vulndb::SeverityLevel::kCritical:
+      return "critical";
+    case vulndb::SeverityLevel::kHigh:
+      return "high";
+    case vulndb::SeverityLevel::kMedium:
+      return "medium";
+    case vulndb::SeverityLevel::kLow:
+      return "low";
+    case vulndb::SeverityLevel::kNegligible:
+      return "info";  // Debian "unimportant", Ubuntu "negligible": informational
+    case vulndb::SeverityLevel::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+std::string_view CdxMethod(const vulndb::Severity& s) {
+  if (s.cvss_version == "3.1") return "CVSSv31";
+  if (s.cvss_version == "3.0") return "CVSSv3";
+  if (s.cvss_version == "2.0") return "CVSSv2";
+  if (s.cvss_version == "4.0") return "CVSSv4";
+  return "other";
+}
+
+// OpenVEX justification → CycloneDX impactAnalysisJustification (the mapping Trivy and the
+// CISA VEX minimum-requirements document use); empty when there is no counterpart.
+std::string_view CdxJustification(std::string_view openvex) {
+  if (openvex == "component_not_present" || openvex == "vulnerable_code_not_present") return "code_not_present";
+  if (openvex == "vulnerable_code_not_in_execute_path") return "code_not_reachable";
+  if (openvex == "vulnerable_code_cannot_be_controlled_by_adversary") return "requires_environment";
+  if (openvex == "inline_mitigations_already_exist") return "protected_by_mitigating_control";
+  return "";
+}
+
 Json HashesOf(std::string_view digest) {
   SplitDigest d = SplitDigestText(digest);
   if (!IsHexOfAlgorithm(d) || CdxHashAlgorithm(d.algorithm).empty()) return nullptr;
@@ -60,7 +103,7 @@ class CycloneDxWriter {
     doc["metadata"] = Metadata();
     doc["components"] = Components();
     doc["dependencies"] = Dependencies();
-    // (issue 4 adds "vulnerabilities" here)
+    if (model_.vulnerability_scan) doc["vulnerabilities"] = Vulnerabilities();
 
     // The serial number is derived from everything else, timestamp included: a fixed
     // SOURCE_DATE_EPOCH gives identical bytes, different runs at different times still differ.
@@ -208,6 +251,144 @@ class CycloneDxWriter {
       }
     }
     return list;
+  }
+
+  // One entry per vulnerability id and suppression (a vulnerability hidden by VEX for one package
+  // but not another needs two analyses), sorted by id; "affects" lists the packages by bom-ref.
+  Json Vulnerabilities() {
+    using Key = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+    std::map<Key, std::vector<const FindingView*>> groups;
+    for (const FindingView& view : model_.findings) {
+      const match::Finding& f = *view.finding;
+      Key key{f.id, "", "", "", ""};
+      if (f.suppressed) {
+        key = {f.id, "1" + f.suppressed->kind, f.suppressed->status, f.suppressed->justification, f.suppressed->statement};
+      }
+      groups[key].push_back(&view);
+    }
+    Json list = Json::array();
+    for (const auto& [key, views] : groups) list.push_back(Vulnerability(views));
+    return list;
+  }
+
+  Json Vulnerability(const std::vector<const FindingView*>& views) {
+    // The most severe finding describes the vulnerability (feeds rate per package in some cases).
+    const match::Finding* lead = views.front()->finding;
+    for (const FindingView* v : views) {
+      if (v->finding->severity > lead->severity) lead = v->finding;
+    }
+    const match::Finding& f = *lead;
+    Json v;
+    v["id"] = f.id;
+    Json source;
+    std::string source_name = f.severity_source;
+    if (source_name.empty() && !f.evidence.empty()) source_name = f.evidence.front().source;
+    if (!source_name.empty()) source["name"] = source_name;
+    if (IsWebUrl(f.primary_url)) source["url"] = f.primary_url;
+    if (!source.empty()) v["source"] = std::move(source);
+
+    // Ratings: every source's, once each, across the group.
+    Json ratings = Json::array();
+    std::set<std::tuple<std::string, int, std::string, double>> seen;
+    auto add_rating = [&](const vulndb::Severity& s) {
+      if (!seen.insert({s.source, static_cast<int>(s.level), s.cvss_vector, s.cvss_score}).second) return;
+      Json r;
+      if (!s.source.empty()) r["source"] = Json{{"name", s.source}};
+      if (s.cvss_score > 0) r["score"] = s.cvss_score;
+      r["severity"] = CdxSeverity(s.level);
+      r["method"] = CdxMethod(s);
+      if (!s.cvss_vector.empty()) r["vector"] = s.cvss_vector;
+      ratings.push_back(std::move(r));
+    };
+    for (const FindingView* view : views) {
+      for (const vulndb::Severity& s : view->finding->severities) add_rating(s);
+    }
+    if (ratings.empty()) {
+      vulndb::Severity s;
+      s.source = f.severity_source;
+      s.level = f.severity;
+      s.cvss_vector = f.cvss_vector;
+      s.cvss_score = f.cvss_score;
+      add_rating(s);
+    }
+    v["ratings"] = std::move(ratings);
+    if (!f.description.empty() || !f.title.empty()) v["description"] = f.description.empty() ? f.title : f.description;
+    if (!f.title.empty() && !f.description.empty()) v["detail"] = f.title;
+    std::string recommendation;
+    for (const FindingView* view : views) {
+      const match::Finding& g = *view->finding;
+      if (g.fixed_versions.empty()) continue;
+      if (!recommendation.empty()) recommendation += "; ";
+      recommendation += "Upgrade " + g.package.name + " to " + JoinVersions(g.fixed_versions);
+    }
+    if (!recommendation.empty()) v["recommendation"] = recommendation;
+    Json advisories = Json::array();
+    std::set<std::string> urls;
+    if (IsWebUrl(f.primary_url)) urls.insert(f.primary_url);
+    for (const std::string& url : f.references) {
+      if (IsWebUrl(url)) urls.insert(url);
+    }
+    for (const std::string& url : urls) advisories.push_back(Json{{"url", url}});
+    if (!advisories.empty()) v["advisories"] = std::move(advisories);
+    if (auto t = DateTime(f.published)) v["published"] = *t;
+    if (auto t = DateTime(f.modified)) v["updated"] = *t;
+    if (f.suppressed) v["analysis"] = Analysis(*f.suppressed);
+
+    std::map<std::string, Json> affects;  // by ref: unique and sorted
+    for (const FindingView* view : views) {
+      const match::Finding& g = *view->finding;
+      Json versions = Json::array();
+      auto add_version = [&](const std::string& version, std::string_view status) {
+        if (version.empty() || Utf16Length(ValidUtf8(version)) > kMaxVersionLength) return;
+        Json entry{{"version", version}, {"status", status}};
+        if (std::find(versions.begin(), versions.end(), entry) == versions.end()) versions.push_back(std::move(entry));
+      };
+      add_version(g.installed_version, "affected");
+      for (const std::string& fixed : g.fixed_versions) add_version(fixed, "unaffected");
+      Json entry{{"ref", view->package_ref}};
+      if (!versions.empty()) entry["versions"] = std::move(versions);
+      affects.emplace(view->package_ref, std::move(entry));
+    }
+    Json affects_list = Json::array();
+    for (auto& [ref, entry] : affects) affects_list.push_back(std::move(entry));
+    v["affects"] = std::move(affects_list);
+
+    Properties props;
+    if (f.kev) {
+      props.Add("hullscan:vulnerability:kev", "true");
+      props.Add("hullscan:vulnerability:kev_date_added", f.kev_date_added);
+    }
+    if (f.epss_score >= 0) {
+      props.Add("hullscan:vulnerability:epss_score", fmt::format("{}", f.epss_score));
+      if (f.epss_percentile >= 0) props.Add("hullscan:vulnerability:epss_percentile", fmt::format("{}", f.epss_percentile));
+    }
+    props.Add("hullscan:vulnerability:status", vulndb::FixStateName(f.status));
+    std::vector<std::string> aliases = f.aliases;
+    std::sort(aliases.begin(), aliases.end());
+    for (const std::string& alias : aliases) props.Add("hullscan:vulnerability:alias", alias);
+    if (!props.empty()) v["properties"] = props.Take();
+    return v;
+  }
+
+  static Json Analysis(const match::Suppression& s) {
+    Json analysis;
+    if (s.kind == "vex") {
+      analysis["state"] = s.status == "fixed" ? "resolved" : "not_affected";
+      if (std::string_view j = CdxJustification(s.justification); !j.empty()) analysis["justification"] = j;
+      std::string detail = s.statement;
+      if (!s.justification.empty() && CdxJustification(s.justification).empty()) {
+        detail = s.justification + (detail.empty() ? "" : ": " + detail);
+      }
+      if (!detail.empty()) analysis["detail"] = detail;
+    } else {
+      // An ignore rule accepts the risk: no CycloneDX state says that, so the response does.
+      analysis["response"] = Json::array({"will_not_fix"});
+      std::string detail = "ignored";
+      if (!s.statement.empty()) detail += " by " + s.statement;
+      if (!s.justification.empty()) detail += ": " + s.justification;
+      analysis["detail"] = detail;
+    }
+    return analysis;
   }
 
   // image -> OS -> packages, as Trivy draws it (image -> packages when no distro was detected).

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "report/internal/findings.h"
 #include "report/internal/json_util.h"
 #include "report/internal/model.h"
 #include "report/internal/writers.h"
@@ -35,7 +36,10 @@ class JsonWriter {
     doc["artifact"] = Artifact();
     doc["distro"] = Distro();
     doc["packages"] = Packages();
-    // (issue 4 adds "findings" here, each naming its package by "package_ref" = a package's "ref")
+    doc["findings"] = Findings();
+    doc["vulnerability_summary"] = VulnerabilitySummary();
+    doc["vulnerability_db"] = VulnerabilityDb();
+    doc["scanners"] = model_.scanners;
     doc["diagnostics"] = Diagnostics();
     return DumpJson(doc);
   }
@@ -104,6 +108,98 @@ class JsonWriter {
                           {"installed_files", Sorted(p.installed_files)}});
     }
     return list;
+  }
+
+  Json Findings() {
+    Json list = Json::array();
+    for (const FindingView& view : model_.findings) list.push_back(Finding(view));
+    return list;
+  }
+
+  static Json Finding(const FindingView& view) {
+    const match::Finding& f = *view.finding;
+    const inventory::Package& p = f.package;
+    Json severities = Json::array();
+    for (const vulndb::Severity& s : f.severities) {
+      severities.push_back(Json{{"source", s.source},
+                                {"severity", vulndb::SeverityName(s.level)},
+                                {"cvss_version", s.cvss_version},
+                                {"cvss_vector", s.cvss_vector},
+                                {"cvss_score", s.cvss_score}});
+    }
+    Json evidence = Json::array();
+    for (const match::Evidence& e : f.evidence) {
+      evidence.push_back(Json{{"source", e.source},
+                              {"record", e.record},
+                              {"ecosystem", e.ecosystem},
+                              {"package", e.package},
+                              {"scheme", e.scheme},
+                              {"version", e.version},
+                              {"range", e.range},
+                              {"confidence", e.confidence}});
+    }
+    Json epss = nullptr;
+    if (f.epss_score >= 0) epss = Json{{"score", f.epss_score}, {"percentile", f.epss_percentile >= 0 ? Json(f.epss_percentile) : Json(nullptr)}};
+    Json suppressed = nullptr;
+    if (f.suppressed) {
+      suppressed = Json{{"kind", f.suppressed->kind},
+                        {"status", f.suppressed->status},
+                        {"justification", f.suppressed->justification},
+                        {"statement", f.suppressed->statement}};
+    }
+    return Json{{"id", f.id},
+                {"aliases", Sorted(f.aliases)},
+                {"package_ref", view.package_ref},
+                {"package", Json{{"name", p.name},
+                                 {"version", p.version},
+                                 {"purl", view.package_purl},
+                                 {"type", inventory::PackageTypeName(p.type)},
+                                 {"layer_diff_id", p.location.layer_diff_id},
+                                 {"path", p.location.path}}},
+                {"installed_version", f.installed_version},
+                {"fixed_versions", f.fixed_versions},
+                {"status", vulndb::FixStateName(f.status)},
+                {"severity", vulndb::SeverityName(f.severity)},
+                {"severity_source", f.severity_source},
+                {"severities", std::move(severities)},
+                {"cvss_score", f.cvss_score},
+                {"cvss_vector", f.cvss_vector},
+                {"kev", f.kev},
+                {"kev_date_added", f.kev_date_added},
+                {"epss", std::move(epss)},
+                {"title", f.title},
+                {"description", f.description},
+                {"primary_url", f.primary_url},
+                {"references", f.references},
+                {"published", f.published},
+                {"modified", f.modified},
+                {"evidence", std::move(evidence)},
+                {"suppressed", std::move(suppressed)}};
+  }
+
+  Json VulnerabilitySummary() {
+    if (!model_.vulnerability_scan) return nullptr;
+    FindingTally tally = Tally(model_.findings);
+    Json summary;
+    for (vulndb::SeverityLevel level : kSeveritiesDescending) {
+      summary[ToLowerAscii(vulndb::SeverityName(level))] = tally.by_severity[level];
+    }
+    summary["total"] = tally.total;
+    summary["suppressed"] = tally.suppressed;
+    return summary;
+  }
+
+  Json VulnerabilityDb() {
+    if (!model_.vulnerability_scan) return nullptr;
+    return Json{{"built_at", model_.db.built_at}, {"sources", model_.db.sources}};
+  }
+
+  static std::string ToLowerAscii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
   }
 
   Json Diagnostics() {

@@ -26,7 +26,7 @@ constexpr FormatAlias kFormatNames[] = {
     {"table", Format::kTable},         {"json", Format::kJson},
     {"cyclonedx", Format::kCycloneDx}, {"cyclonedx-json", Format::kCycloneDx},  // Syft's name
     {"cdx", Format::kCycloneDx},       {"cdx-json", Format::kCycloneDx},
-    {"spdx-json", Format::kSpdxJson},
+    {"spdx-json", Format::kSpdxJson},  {"sarif", Format::kSarif},
 };
 
 }  // namespace
@@ -51,11 +51,13 @@ std::string_view FormatName(Format format) {
       return "cyclonedx";
     case Format::kSpdxJson:
       return "spdx-json";
+    case Format::kSarif:
+      return "sarif";
   }
   return "";
 }
 
-std::string_view KnownFormatNames() { return "table, json, cyclonedx, spdx-json"; }
+std::string_view KnownFormatNames() { return "table, json, cyclonedx, spdx-json, sarif"; }
 
 std::string FormatTimestamp(int64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
@@ -87,11 +89,18 @@ std::string ReportTimestamp() {
 }
 
 Status WriteInventory(const inventory::Inventory& inventory, Format format, const Options& options, std::ostream& out) {
+  ScanReport report;
+  report.inventory = &inventory;
+  return WriteReport(report, format, options, out);
+}
+
+Status WriteReport(const ScanReport& report, Format format, const Options& options, std::ostream& out) {
+  if (report.inventory == nullptr) return Internal("WriteReport: no inventory");
   Options resolved = options;
   if (resolved.timestamp.empty()) resolved.timestamp = ReportTimestamp();
   Status status;
   try {
-    internal::ReportModel model = internal::BuildModel(inventory);
+    internal::ReportModel model = internal::BuildModel(report);
     switch (format) {
       case Format::kTable:
         status = internal::WriteTable(model, resolved, out);
@@ -104,6 +113,9 @@ Status WriteInventory(const inventory::Inventory& inventory, Format format, cons
         break;
       case Format::kSpdxJson:
         status = internal::WriteSpdxJson(model, resolved, out);
+        break;
+      case Format::kSarif:
+        status = internal::WriteSarif(model, resolved, out);
         break;
     }
   } catch (const std::exception& e) {

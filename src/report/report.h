@@ -11,9 +11,11 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "inventory/inventory.h"
+#include "match/finding.h"
 
 namespace hullscan::report {
 
@@ -22,15 +24,16 @@ enum class Format {
   kJson,       // "json": hullscan's own documented schema (docs/json-format.md)
   kCycloneDx,  // "cyclonedx": CycloneDX 1.6 JSON
   kSpdxJson,   // "spdx-json": SPDX 2.3 JSON
+  kSarif,      // "sarif": SARIF 2.1.0, GitHub code scanning's input (vulnerabilities only)
 };
 
-// "table", "json", "cyclonedx", "spdx-json", and the aliases Trivy/Syft users type:
+// "table", "json", "cyclonedx", "spdx-json", "sarif", and the aliases Trivy/Syft users type:
 // "cyclonedx-json", "cdx", "cdx-json", "spdx-json". Unknown names (and "spdx", the tag-value format
 // that is not written) are an InvalidArgument error that lists the known names.
 Result<Format> ParseFormat(std::string_view name);
 // The canonical name ParseFormat() accepts for the format.
 std::string_view FormatName(Format format);
-// "table, json, cyclonedx, spdx-json", for help texts.
+// "table, json, cyclonedx, spdx-json, sarif", for help texts.
 std::string_view KnownFormatNames();
 
 struct Options {
@@ -57,5 +60,26 @@ std::optional<int64_t> ParseSourceDateEpoch(std::string_view value);
 // (IoError) or on an internal error; untrusted strings in the inventory (invalid UTF-8, control
 // characters, huge values) are escaped or replaced, never fatal.
 Status WriteInventory(const inventory::Inventory& inventory, Format format, const Options& options, std::ostream& out);
+
+// The vulnerability database a scan used, for the report's provenance.
+struct DbSummary {
+  std::string built_at;              // RFC 3339; empty when unknown
+  std::vector<std::string> sources;  // feeds it holds: "debian", "ghsa", "nvd", …
+};
+
+// A whole scan: the inventory and, when vulnerabilities were scanned, the findings (after
+// policy::Apply: filtered, sorted, suppressed ones marked). Writers keep the findings' order.
+struct ScanReport {
+  const inventory::Inventory* inventory = nullptr;  // required
+  // nullptr: an SBOM-only run (no vulnerability scan); an empty vector: scanned, nothing found.
+  const std::vector<match::Finding>* findings = nullptr;
+  std::vector<std::string> scanners;  // what ran: "vuln", … (the JSON format lists them)
+  DbSummary db;
+};
+
+// Writes the whole document for `report`. WriteInventory(inv, …) is WriteReport({&inv}, …).
+// Findings name their package by identity (type, name, version, arch, location), else by purl; a
+// finding whose package is not in the inventory still gets a reference (its purl).
+Status WriteReport(const ScanReport& report, Format format, const Options& options, std::ostream& out);
 
 }  // namespace hullscan::report

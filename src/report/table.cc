@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "report/internal/findings.h"
 #include "report/internal/model.h"
 #include "report/internal/text_table.h"
 #include "report/internal/writers.h"
@@ -43,13 +44,17 @@ class TableWriter {
   std::string Render() {
     std::string out = HeaderLine() + "\n\n";
     const auto& packages = model_.packages;
-    if (packages.empty()) {
+    if (model_.vulnerability_scan) {
+      // A vulnerability scan shows the findings instead of the package list (the SBOM formats
+      // and `json` have the packages), after the package count.
+      out += (packages.empty() ? std::string("No packages found.") : Summary()) + "\n\n";
+      out += VulnerabilitySection();
+    } else if (packages.empty()) {
       out += "No packages found.\n";
     } else {
       out += PackageTable();
       out += "\n" + Summary() + "\n";
     }
-    // (issue 4 adds the findings table here)
     out += DiagnosticsList();
     return out;
   }
@@ -98,8 +103,11 @@ class TableWriter {
 
   // "3 packages (deb: 2, rpm: 1)"
   std::string Summary() {
-    constexpr std::array<inventory::PackageType, 3> kTypes = {
-        inventory::PackageType::kDeb, inventory::PackageType::kApk, inventory::PackageType::kRpm};
+    using inventory::PackageType;
+    constexpr std::array<PackageType, 11> kTypes = {
+        PackageType::kDeb,   PackageType::kApk,   PackageType::kRpm,   PackageType::kPypi,
+        PackageType::kNpm,   PackageType::kGolang, PackageType::kMaven, PackageType::kGem,
+        PackageType::kCargo, PackageType::kComposer, PackageType::kNuget};
     size_t total = model_.packages.size();
     std::string text = std::to_string(total) + (total == 1 ? " package" : " packages");
     std::string per_type;
@@ -111,6 +119,66 @@ class TableWriter {
       per_type += std::string(inventory::PackageTypeName(type)) + ": " + std::to_string(n);
     }
     return text + " (" + per_type + ")";
+  }
+
+  // Trivy's layout: "Total: N (CRITICAL: a, HIGH: b, …)", then one row per finding grouped by
+  // package (the package named on its first row). Suppressed findings are only counted.
+  std::string VulnerabilitySection() {
+    FindingTally tally = Tally(model_.findings);
+    std::string out = "Total: " + std::to_string(tally.total) + " (";
+    bool first = true;
+    for (vulndb::SeverityLevel level : kSeveritiesDescending) {
+      if (!first) out += ", ";
+      first = false;
+      out += std::string(vulndb::SeverityName(level)) + ": " + std::to_string(tally.by_severity[level]);
+    }
+    out += ")\n";
+    if (tally.suppressed > 0) {
+      out += std::to_string(tally.suppressed) + (tally.suppressed == 1 ? " finding" : " findings") +
+             " suppressed (ignore file: " + std::to_string(tally.suppressed_by_ignore) +
+             ", VEX: " + std::to_string(tally.suppressed_by_vex) + ")\n";
+    }
+    if (tally.total == 0) return out + "\nNo vulnerabilities found.\n";
+
+    // Packages in the order their first finding comes; findings of one package together, in order.
+    std::vector<std::string> package_order;
+    std::map<std::string, std::vector<const match::Finding*>> by_package;
+    for (const FindingView& view : model_.findings) {
+      if (view.finding->suppressed) continue;
+      auto [it, inserted] = by_package.try_emplace(view.package_ref);
+      if (inserted) package_order.push_back(view.package_ref);
+      it->second.push_back(view.finding);
+    }
+    TextTable table({"LIBRARY", "VULNERABILITY", "SEVERITY", "STATUS", "INSTALLED VERSION", "FIXED VERSION", "TITLE"});
+    for (const std::string& ref : package_order) {
+      bool first_row = true;
+      for (const match::Finding* f : by_package[ref]) {
+        std::vector<std::string> styles(7);
+        styles[2] = SeverityStyle(f->severity);
+        std::string title = f->title.empty() ? f->description.substr(0, std::min<size_t>(f->description.size(), 200)) : f->title;
+        table.AddRow({first_row ? f->package.name : "", f->id, std::string(vulndb::SeverityName(f->severity)),
+                      std::string(vulndb::FixStateName(f->status)), f->installed_version, JoinVersions(f->fixed_versions),
+                      title},
+                     std::move(styles));
+        first_row = false;
+      }
+    }
+    return out + "\n" + table.Render(options_.color);
+  }
+
+  static std::string SeverityStyle(vulndb::SeverityLevel level) {
+    switch (level) {
+      case vulndb::SeverityLevel::kCritical:
+        return "\x1b[1;31m";  // bold red
+      case vulndb::SeverityLevel::kHigh:
+        return "\x1b[31m";
+      case vulndb::SeverityLevel::kMedium:
+        return "\x1b[33m";
+      case vulndb::SeverityLevel::kLow:
+        return "\x1b[34m";
+      default:
+        return "";
+    }
   }
 
   std::string DiagnosticsList() {

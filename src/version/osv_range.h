@@ -16,18 +16,21 @@ struct Event {
   enum class Kind { kIntroduced, kFixed, kLastAffected, kLimit };
   Kind kind = Kind::kIntroduced;
   std::string version;
+  friend bool operator==(const Event&, const Event&) = default;
 };
 
 // affected[].ranges[]
 struct Range {
   RangeType type = RangeType::kEcosystem;
   std::vector<Event> events;
+  friend bool operator==(const Range&, const Range&) = default;
 };
 
 // affected[]: the ranges and the explicit versions list of one package.
 struct Affected {
   std::vector<Range> ranges;
   std::vector<std::string> versions;
+  friend bool operator==(const Affected&, const Affected&) = default;
 };
 
 // Whether `version` is affected: listed in `versions` (equal under the scheme), or inside any range. ECOSYSTEM

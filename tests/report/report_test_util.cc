@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -360,6 +361,138 @@ std::string Render(const inventory::Inventory& inventory, Format format, const O
     return "";
   }
   return out.str();
+}
+
+std::string RenderReport(const inventory::Inventory& inventory, const std::vector<match::Finding>* findings,
+                         Format format, const Options& options) {
+  ScanReport report;
+  report.inventory = &inventory;
+  report.findings = findings;
+  if (findings != nullptr) {
+    report.scanners = {"vuln"};
+    report.db = {"2024-01-02T00:00:00Z", {"debian", "nvd"}};
+  }
+  std::ostringstream out;
+  Status s = WriteReport(report, format, options, out);
+  if (!s.ok()) {
+    ADD_FAILURE() << FormatName(format) << ": " << s.error().message();
+    return "";
+  }
+  return out.str();
+}
+
+std::vector<match::Finding> ExampleFindings(const inventory::Inventory& example) {
+  match::Finding f;
+  f.id = "CVE-2010-4756";
+  for (const inventory::Package& p : example.packages) {
+    if (p.name == "libc6") f.package = p;
+  }
+  f.installed_version = f.package.version;
+  f.status = vulndb::FixState::kAffected;
+  f.severity = vulndb::SeverityLevel::kNegligible;
+  f.severity_source = "debian";
+  vulndb::Severity debian;
+  debian.source = "debian";
+  debian.level = vulndb::SeverityLevel::kNegligible;
+  vulndb::Severity nvd;
+  nvd.source = "nvd";
+  nvd.level = vulndb::SeverityLevel::kMedium;
+  nvd.cvss_version = "2.0";
+  nvd.cvss_vector = "AV:N/AC:L/Au:S/C:N/I:N/A:P";
+  nvd.cvss_score = 4.0;
+  f.severities = {debian, nvd};
+  f.cvss_score = 4.0;
+  f.cvss_vector = nvd.cvss_vector;
+  f.title = "glibc: glob implementation can cause excessive CPU and memory consumption due to crafted glob expressions";
+  f.description =
+      "The glob implementation in the GNU C Library (aka glibc or libc6) allows remote authenticated users to cause a "
+      "denial of service (CPU and memory consumption) via crafted glob expressions that do not match any pathnames.";
+  f.primary_url = "https://security-tracker.debian.org/tracker/CVE-2010-4756";
+  f.references = {"https://nvd.nist.gov/vuln/detail/CVE-2010-4756"};
+  f.published = "2011-03-02T20:00:01Z";
+  f.modified = "2011-03-02T20:00:01Z";
+  match::Evidence e;
+  e.source = "debian";
+  e.record = "debian tracker";
+  e.ecosystem = "debian:12";
+  e.package = "glibc";
+  e.scheme = "dpkg";
+  e.version = f.package.source_version;
+  e.range = "all versions";
+  e.confidence = "source-package";
+  f.evidence = {e};
+  return {f};
+}
+
+std::vector<match::Finding> VariedFindings(const inventory::Inventory& inventory, size_t max_packages) {
+  using vulndb::SeverityLevel;
+  constexpr SeverityLevel kLevels[] = {SeverityLevel::kCritical, SeverityLevel::kHigh,       SeverityLevel::kMedium,
+                                       SeverityLevel::kLow,      SeverityLevel::kNegligible, SeverityLevel::kUnknown};
+  std::vector<match::Finding> out;
+  size_t n = std::min(max_packages, inventory.packages.size());
+  for (size_t i = 0; i < n; ++i) {
+    const inventory::Package& p = inventory.packages[i];
+    match::Finding f;
+    f.id = "CVE-2024-" + std::to_string(1000 + i);
+    f.aliases = {"GHSA-" + std::to_string(i) + "xxx-yyyy-zzzz"};
+    f.package = p;
+    f.installed_version = p.version;
+    f.severity = kLevels[i % 6];
+    f.severity_source = i % 2 == 0 ? "nvd" : "debian";
+    vulndb::Severity s;
+    s.source = f.severity_source;
+    s.level = f.severity;
+    if (i % 3 == 0) {
+      s.cvss_version = "3.1";
+      s.cvss_vector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+      s.cvss_score = 9.8;
+      f.cvss_score = 9.8;
+      f.cvss_vector = s.cvss_vector;
+    }
+    f.severities = {s};
+    if (i % 4 == 1) {
+      f.status = vulndb::FixState::kAffected;
+    } else {
+      f.fixed_versions = {p.version + ".1"};
+      if (i % 4 == 2) f.fixed_versions.push_back(p.version + ".2");
+    }
+    f.kev = i % 5 == 0;
+    if (f.kev) f.kev_date_added = "2024-01-10";
+    if (i % 3 != 2) {
+      f.epss_score = 0.00043 * static_cast<double>(i + 1);
+      f.epss_percentile = 0.1 * static_cast<double>(i % 10);
+    }
+    f.title = i == 3 ? "escape \x1b[31m in a title" : "Vulnerability number " + std::to_string(i) + " in " + p.name;
+    f.description = "A flaw in " + p.name + ".";
+    f.primary_url = i == 4 ? "not a url" : "https://example.org/advisories/" + f.id;
+    f.references = {f.primary_url, "https://example.org/ref with space"};
+    f.published = i % 3 == 0 ? "2024-02-03" : (i % 3 == 1 ? "2024-02-03T04:05:06.789Z" : "yesterday");
+    f.modified = "2024-02-04T00:00:00+01:00";
+    match::Evidence e;
+    e.source = f.severity_source;
+    e.record = "record-" + std::to_string(i);
+    e.ecosystem = "debian:12";
+    e.package = p.source_name.empty() ? p.name : p.source_name;
+    e.scheme = "dpkg";
+    e.version = p.version;
+    e.range = "< " + p.version + ".1";
+    e.confidence = "exact";
+    f.evidence = {e};
+    if (i % 6 == 4) f.suppressed = match::Suppression{"vex", "not_affected", "vulnerable_code_not_in_execute_path", "not reachable here"};
+    if (i % 6 == 5) f.suppressed = match::Suppression{"ignore", "ignored", "accepted risk", ".hullscanignore:3"};
+    out.push_back(f);
+    // A second finding on the same package with an id other packages share.
+    if (i % 2 == 0) {
+      match::Finding shared = f;
+      shared.id = "CVE-2023-0001";
+      shared.aliases = {};
+      shared.severity = SeverityLevel::kHigh;
+      shared.suppressed.reset();
+      if (i == 2) shared.suppressed = match::Suppression{"vex", "fixed", "", "vex.json"};
+      out.push_back(shared);
+    }
+  }
+  return out;
 }
 
 void WriteFile(const std::filesystem::path& path, const std::string& content) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "inventory/inventory.h"
+#include "match/finding.h"
 #include "report/report.h"
 
 namespace hullscan::report::testing {
@@ -46,11 +47,25 @@ inventory::Inventory EmptyInventory();
 // The small inventory docs/json-format.md shows.
 inventory::Inventory ExampleInventory();
 
+// The one finding docs/json-format.md shows, on ExampleInventory()'s libc6: Debian's record of
+// CVE-2010-4756 (glibc glob() CPU exhaustion; "unimportant", no fix).
+std::vector<match::Finding> ExampleFindings(const inventory::Inventory& example);
+
+// Findings on packages of `inventory` that exercise every field and both suppression kinds:
+// severities from CRITICAL to UNKNOWN, KEV, EPSS, several fixed versions, an id rated by two
+// sources, VEX- and ignore-suppressed findings, odd dates and URLs, terminal escapes in titles.
+// Every package of the inventory up to `max_packages` gets at least one.
+std::vector<match::Finding> VariedFindings(const inventory::Inventory& inventory, size_t max_packages = 12);
+
 // Fixed options: tool version "0.1.0-test", timestamp 2024-01-02T03:04:05Z.
 Options TestOptions();
 
 // The whole document, or a test failure and "".
 std::string Render(const inventory::Inventory& inventory, Format format, const Options& options = TestOptions());
+
+// WriteReport with the findings (nullptr: SBOM only), or a test failure and "".
+std::string RenderReport(const inventory::Inventory& inventory, const std::vector<match::Finding>* findings,
+                         Format format, const Options& options = TestOptions());
 
 void WriteFile(const std::filesystem::path& path, const std::string& content);
 

@@ -1,6 +1,8 @@
 #include "report/internal/model.h"
 
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "base/digest.h"
 #include "base/strings.h"
@@ -130,6 +132,43 @@ ReportModel BuildModel(const inventory::Inventory& inventory) {
     taken.insert(ref);
     view.ref = std::move(ref);
     model.packages.push_back(std::move(view));
+  }
+  return model;
+}
+
+ReportModel BuildModel(const ScanReport& report) {
+  ReportModel model = BuildModel(*report.inventory);
+  model.scanners = report.scanners;
+  model.db = report.db;
+  if (report.findings == nullptr) return model;
+  model.vulnerability_scan = true;
+
+  // A finding carries a copy of its package: find the inventory's by identity, else by purl.
+  using Identity = std::tuple<inventory::PackageType, const std::string&, const std::string&, const std::string&,
+                              const inventory::Location&>;
+  auto identity = [](const inventory::Package& p) { return Identity(p.type, p.name, p.version, p.arch, p.location); };
+  std::map<Identity, const PackageView*> by_identity;
+  std::map<std::string, const PackageView*> by_purl;
+  for (const PackageView& view : model.packages) {
+    by_identity.emplace(identity(*view.package), &view);
+    by_purl.emplace(view.purl, &view);
+    if (!view.package->purl.empty()) by_purl.emplace(view.package->purl, &view);
+  }
+  const std::string& artifact_name = report.inventory->artifact.name;
+  model.findings.reserve(report.findings->size());
+  for (const match::Finding& f : *report.findings) {
+    FindingView view;
+    view.finding = &f;
+    const PackageView* package = nullptr;
+    if (auto it = by_identity.find(identity(f.package)); it != by_identity.end()) package = it->second;
+    std::string purl = f.package.purl.empty() ? inventory::MakePurl(f.package, report.inventory->distro) : f.package.purl;
+    if (package == nullptr) {
+      if (auto it = by_purl.find(purl); it != by_purl.end()) package = it->second;
+    }
+    view.package_ref = package != nullptr ? package->ref : purl;
+    view.package_purl = package != nullptr ? package->purl : purl;
+    view.location = !f.package.location.path.empty() ? f.package.location.path : artifact_name;
+    model.findings.push_back(std::move(view));
   }
   return model;
 }

@@ -23,8 +23,20 @@ struct PackageView {
   std::string ref;
 };
 
+// A finding and the package it concerns, as this report names that package.
+struct FindingView {
+  const match::Finding* finding = nullptr;
+  std::string package_ref;   // the ref (CycloneDX bom-ref) of the inventory package; its purl when not in the inventory
+  std::string package_purl;  // the package's purl (as PackageView::purl)
+  std::string location;      // where the package is: its file path in the image, else the artifact name
+};
+
 struct ReportModel {
   const inventory::Inventory* inventory = nullptr;
+  bool vulnerability_scan = false;    // findings were given (possibly none)
+  std::vector<FindingView> findings;  // in the given order
+  std::vector<std::string> scanners;
+  DbSummary db;
   ImageIdentity image;
   std::string artifact_ref;           // the image purl, else a UUID derived from the artifact's identity
   std::string os_ref;                 // UUID derived from the distro; empty when no distro was detected
@@ -32,6 +44,7 @@ struct ReportModel {
 };
 
 ReportModel BuildModel(const inventory::Inventory& inventory);
+ReportModel BuildModel(const ScanReport& report);
 
 // Lower-case hex SHA-256 of the data.
 std::string Sha256Hex(std::string_view data);

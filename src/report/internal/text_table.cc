@@ -90,10 +90,14 @@ std::string FitWidth(std::string_view s, size_t width) {
 
 TextTable::TextTable(std::vector<std::string> headers) : headers_(std::move(headers)) {}
 
-void TextTable::AddRow(std::vector<std::string> cells) {
+void TextTable::AddRow(std::vector<std::string> cells) { AddRow(std::move(cells), {}); }
+
+void TextTable::AddRow(std::vector<std::string> cells, std::vector<std::string> styles) {
   cells.resize(headers_.size());
+  styles.resize(headers_.size());
   for (std::string& c : cells) c = TerminalSafe(c);
   rows_.push_back(std::move(cells));
+  styles_.push_back(std::move(styles));
 }
 
 std::string TextTable::Render(bool emphasis, size_t max_cell_width) const {
@@ -106,14 +110,19 @@ std::string TextTable::Render(bool emphasis, size_t max_cell_width) const {
   }
 
   std::string out;
-  auto line = [&](const std::vector<std::string>& cells, bool header) {
+  static const std::vector<std::string> kNoStyles;
+  auto line = [&](const std::vector<std::string>& cells, bool header, const std::vector<std::string>& styles) {
     // the last non-empty cell ends the line: no trailing blanks
     size_t last = columns;
     while (last > 0 && cells[last - 1].empty()) --last;
     std::string text;
     for (size_t c = 0; c < last; ++c) {
       std::string cell = header ? cells[c] : fitted(cells[c]);
-      text += cell;
+      if (emphasis && c < styles.size() && !styles[c].empty()) {
+        text += styles[c] + cell + "\x1b[0m";
+      } else {
+        text += cell;
+      }
       if (c + 1 < last) {
         PadTo(text, DisplayWidth(cell), widths[c]);
         text += "  ";
@@ -123,8 +132,8 @@ std::string TextTable::Render(bool emphasis, size_t max_cell_width) const {
     out += text;
     out += '\n';
   };
-  line(headers_, true);
-  for (const auto& row : rows_) line(row, false);
+  line(headers_, true, kNoStyles);
+  for (size_t r = 0; r < rows_.size(); ++r) line(rows_[r], false, styles_[r]);
   return out;
 }
 

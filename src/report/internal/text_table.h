@@ -26,6 +26,8 @@ class TextTable {
 
   // Cells are made terminal-safe here; a row shorter than the header is padded with empty cells.
   void AddRow(std::vector<std::string> cells);
+  // With an ANSI style per cell ("" for none), applied only when Render() is asked for emphasis.
+  void AddRow(std::vector<std::string> cells, std::vector<std::string> styles);
   size_t rows() const { return rows_.size(); }
 
   // Header, then rows; columns two spaces apart, each as wide as its widest cell (capped at
@@ -35,6 +37,7 @@ class TextTable {
  private:
   std::vector<std::string> headers_;
   std::vector<std::vector<std::string>> rows_;
+  std::vector<std::vector<std::string>> styles_;  // parallel to rows_
 };
 
 }  // namespace hullscan::report::internal

@@ -13,6 +13,7 @@ namespace hullscan::report::internal {
 Status WriteCycloneDx(const ReportModel& model, const Options& options, std::ostream& out);
 Status WriteSpdxJson(const ReportModel& model, const Options& options, std::ostream& out);
 Status WriteJson(const ReportModel& model, const Options& options, std::ostream& out);
+Status WriteSarif(const ReportModel& model, const Options& options, std::ostream& out);
 Status WriteTable(const ReportModel& model, const Options& options, std::ostream& out);
 
 }  // namespace hullscan::report::internal

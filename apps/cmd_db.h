@@ -1,0 +1,21 @@
+// `hullscan db build|update|status|path`: the vulnerability database on the command line.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace hullscan::apps {
+
+// $HULLSCAN_DB, else $XDG_CACHE_HOME/hullscan/db.sqlite, else ~/.cache/hullscan/db.sqlite.
+std::filesystem::path DefaultDbPath();
+
+// Imports every feed file under each of `from` into a new database written to `output`
+// (atomically: a temporary file renamed into place). Returns the exit code.
+int RunDbBuild(const std::vector<std::string>& from, const std::filesystem::path& output, std::ostream& out);
+
+// Prints the database's age, schema and sources ("table" or "json"). Returns the exit code.
+int RunDbStatus(const std::filesystem::path& db, const std::string& format, std::ostream& out);
+
+}  // namespace hullscan::apps

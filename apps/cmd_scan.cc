@@ -1,0 +1,232 @@
+#include "apps/cmd_scan.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "apps/cmd_db.h"
+#include "base/log.h"
+#include "base/strings.h"
+#include "match/matcher.h"
+#include "policy/policy.h"
+#include "report/report.h"
+#include "scan/scanner.h"
+#include "vulndb/store.h"
+
+#ifndef HULLSCAN_VERSION
+#define HULLSCAN_VERSION "0.0.0"
+#endif
+
+namespace hullscan::apps {
+namespace {
+
+constexpr int kExitError = 2;
+
+int Fail(const Error& e) {
+  std::cerr << "hullscan: error (" << ErrorCodeName(e.code()) << "): " << e.message() << "\n";
+  return kExitError;
+}
+
+// "512MiB", "2GiB", "1000000" → bytes.
+Result<uint64_t> ParseSize(const std::string& text) {
+  size_t pos = 0;
+  unsigned long long n = 0;
+  try {
+    n = std::stoull(text, &pos);
+  } catch (...) {
+    return InvalidArgument("'" + text + "' is not a size");
+  }
+  std::string unit = text.substr(pos);
+  uint64_t mult = 1;
+  if (unit.empty() || unit == "B") mult = 1;
+  else if (unit == "KiB" || unit == "K") mult = uint64_t{1} << 10;
+  else if (unit == "MiB" || unit == "M") mult = uint64_t{1} << 20;
+  else if (unit == "GiB" || unit == "G") mult = uint64_t{1} << 30;
+  else if (unit == "TiB" || unit == "T") mult = uint64_t{1} << 40;
+  else return InvalidArgument("'" + text + "': unknown size unit '" + unit + "' (use KiB, MiB, GiB)");
+  return static_cast<uint64_t>(n) * mult;
+}
+
+// Writes the whole output to FILE only once it is complete, so a failed run leaves nothing
+// half-written behind (and an existing file untouched).
+Status WriteOutput(const std::string& path, const std::string& data) {
+  if (path.empty() || path == "-") {
+    std::cout << data;
+    std::cout.flush();
+    return std::cout ? OkStatus() : IoError("writing standard output failed");
+  }
+  std::string tmp = path + ".hullscan-tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << data;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      return IoError("cannot write " + path);
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return IoErrorFromErrno("rename to " + path, errno);
+  }
+  return OkStatus();
+}
+
+Result<std::set<vulndb::SeverityLevel>> ParseSeverities(const std::string& text) {
+  std::set<vulndb::SeverityLevel> out;
+  if (text.empty()) return out;
+  for (std::string_view part : Split(text, ',')) {
+    part = TrimSpace(part);
+    if (part.empty()) continue;
+    vulndb::SeverityLevel level = vulndb::ParseSeverity(part);
+    if (level == vulndb::SeverityLevel::kUnknown && ToLower(part) != "unknown")
+      return InvalidArgument("--severity: unknown severity " + QuoteForMessage(part) +
+                             " (use UNKNOWN, NEGLIGIBLE, LOW, MEDIUM, HIGH, CRITICAL)");
+    out.insert(level);
+  }
+  return out;
+}
+
+Result<policy::Options> PolicyOptions(const ScanFlags& flags) {
+  policy::Options o;
+  HS_ASSIGN_OR_RETURN(o.severities, ParseSeverities(flags.severity));
+  o.ignore_unfixed = flags.ignore_unfixed;
+  o.ignore_statuses = flags.ignore_status;
+  for (const std::string& s : o.ignore_statuses) {
+    vulndb::FixState state;
+    if (!vulndb::ParseFixState(s, state))
+      return InvalidArgument("--ignore-status: unknown status " + QuoteForMessage(s) +
+                             " (use fixed, affected, will_not_fix, deferred, end_of_life)");
+  }
+  o.exit_code = flags.exit_code;
+  if (!flags.fail_on.empty()) {
+    vulndb::SeverityLevel level = vulndb::ParseSeverity(flags.fail_on);
+    if (level == vulndb::SeverityLevel::kUnknown && ToLower(flags.fail_on) != "unknown")
+      return InvalidArgument("--fail-on: unknown severity " + QuoteForMessage(flags.fail_on));
+    o.fail_on = level;
+  }
+  HS_ASSIGN_OR_RETURN(o.sort_by, policy::ParseSortBy(flags.sort_by));
+  std::string ignorefile = flags.ignorefile;
+  std::error_code ec;
+  if (ignorefile.empty() && std::filesystem::is_regular_file(".hullscanignore", ec)) ignorefile = ".hullscanignore";
+  if (!ignorefile.empty()) {
+    HS_ASSIGN_OR_RETURN(o.ignores, policy::LoadIgnoreFile(ignorefile));
+  }
+  for (const std::string& v : flags.vex) {
+    HS_ASSIGN_OR_RETURN(auto doc, policy::LoadVexFile(v));
+    o.vex.push_back(std::move(doc));
+  }
+  return o;
+}
+
+// The feeds a database holds, by kind, for the report's provenance.
+std::vector<std::string> DbSources(const vulndb::DbInfo& info) {
+  std::set<std::string> out;
+  for (const auto& f : info.feeds) out.insert(f.format);
+  return {out.begin(), out.end()};
+}
+
+}  // namespace
+
+int RunScan(Command command, ScanFlags flags) {
+  std::string text = flags.input.empty() ? flags.target : flags.input;
+  if (text.empty()) return Fail(InvalidArgument("no target: give an image, a path, or --input FILE"));
+  auto format = report::ParseFormat(flags.format);
+  if (!format.ok()) return Fail(format.error());
+
+  // What runs: image and rootfs scan for vulnerabilities by default; `sbom` writes a bill of
+  // materials unless asked for vulnerabilities too.
+  std::string scanners = flags.scanners;
+  if (scanners.empty()) scanners = command == Command::kSbom ? "none" : "vuln";
+  bool vuln = false;
+  for (std::string_view s : Split(scanners, ',')) {
+    s = TrimSpace(s);
+    if (s == "vuln") vuln = true;
+    else if (s != "none" && !s.empty())
+      return Fail(InvalidArgument("--scanners: unknown scanner " + QuoteForMessage(s) + " (use vuln, none)"));
+  }
+  if (*format == report::Format::kSarif && !vuln)
+    return Fail(InvalidArgument("sarif reports findings: use it with --scanners vuln"));
+
+  policy::Options policy_options;
+  if (vuln) {
+    auto o = PolicyOptions(flags);
+    if (!o.ok()) return Fail(o.error());
+    policy_options = std::move(*o);
+  }
+  // Open the DB before the (longer) image scan, so a missing DB fails fast.
+  std::unique_ptr<vulndb::Store> store;
+  std::filesystem::path db_path = flags.db.empty() ? DefaultDbPath() : std::filesystem::path(flags.db);
+  if (vuln) {
+    auto opened = vulndb::Store::Open(db_path);
+    if (!opened.ok()) {
+      if (opened.error().code() == ErrorCode::kNotFound) {
+        return Fail(NotFound("no vulnerability database at " + db_path.string() +
+                             ": run `hullscan db update` (downloads the public feeds), or `hullscan db build --from "
+                             "DIR` with feed files you have; or scan with --scanners none for an SBOM only"));
+      }
+      return Fail(opened.error());
+    }
+    store = std::move(*opened);
+  }
+
+  auto target = source::ParseTarget(text);
+  if (!target.ok()) return Fail(target.error());
+  if (command == Command::kRootfs && target->kind != source::TargetKind::kRootfs)
+    return Fail(InvalidArgument(text + " is not a directory (rootfs needs a root filesystem directory)"));
+  if (command != Command::kRootfs && target->kind == source::TargetKind::kRootfs && !flags.input.empty())
+    return Fail(InvalidArgument(text + " is a directory: --input takes an image archive; use `hullscan rootfs DIR`"));
+
+  scan::Options options;
+  if (!flags.platform.empty()) {
+    auto p = oci::Platform::Parse(flags.platform);
+    if (!p.ok()) return Fail(p.error());
+    options.platform = *p;
+  }
+  if (!flags.max_layer_size.empty()) {
+    auto s = ParseSize(flags.max_layer_size);
+    if (!s.ok()) return Fail(s.error());
+    options.limits.max_layer_bytes = *s;
+  }
+  options.parallelism = flags.parallelism;
+
+  auto inventory = scan::BuildInventory(*target, options);
+  if (!inventory.ok()) return Fail(inventory.error());
+  for (const auto& d : inventory->diagnostics)
+    log::Warn("{}{}{}", d.path.empty() ? "" : d.path, d.path.empty() ? "" : ": ", d.message);
+
+  report::ScanReport scan_report;
+  scan_report.inventory = &*inventory;
+  policy::Evaluated evaluated;
+  if (vuln) {
+    auto matched = match::MatchInventory(*store, *inventory);
+    if (!matched.ok()) return Fail(matched.error());
+    for (const auto& note : matched->notes) log::Warn("{}", note);
+    auto applied = policy::Apply(policy_options, std::move(matched->findings));
+    if (!applied.ok()) return Fail(applied.error());
+    evaluated = std::move(*applied);
+    for (const auto& rule : evaluated.expired_rules)
+      log::Warn("{}: ignore rule for {} expired on {}", rule.origin, rule.id, rule.expires);
+    scan_report.findings = &evaluated.findings;
+    scan_report.scanners = {"vuln"};
+    auto info = store->Info();
+    scan_report.db = {info.built_at, DbSources(info)};
+  }
+
+  report::Options ropts;
+  ropts.tool_version = HULLSCAN_VERSION;
+  ropts.timestamp = report::ReportTimestamp();
+  ropts.color = flags.output.empty() && ::isatty(STDOUT_FILENO);
+  std::ostringstream out;
+  Status written = report::WriteReport(scan_report, *format, ropts, out);
+  if (!written.ok()) return Fail(written.error());
+  Status saved = WriteOutput(flags.output, out.str());
+  if (!saved.ok()) return Fail(saved.error());
+  return evaluated.exit_code;
+}
+
+}  // namespace hullscan::apps
