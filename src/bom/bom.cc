@@ -264,7 +264,6 @@ std::optional<inventory::Package> ToPackage(const Record& r, Stats& stats) {
       p.version = epoch + ":" + p.version;
     }
   }
-  if (p.version.empty() && !from_hullscan) p.version = r.version;
   p.arch = from_hullscan ? hs("arch") : (purl->qualifiers.count("arch") != 0 ? purl->qualifiers.at("arch") : "");
 
   // Source package.
