@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "vulndb/import.h"
 #include "vulndb/store.h"
+#include "vulndb/update.h"
 
 #ifndef HULLSCAN_VERSION
 #define HULLSCAN_VERSION "0.0.0"
@@ -120,6 +121,23 @@ int RunDbBuild(const std::vector<std::string>& from, const std::filesystem::path
       << " affected packages), " << info.kev << " KEV, " << info.epss << " EPSS scores from " << files << " files";
   if (skipped) out << "; " << skipped << " records skipped (see warnings)";
   out << "\n";
+  return 0;
+}
+
+int RunDbUpdate(const std::filesystem::path& db, const std::string& mirror, const std::vector<std::string>& feeds,
+                const std::string& cacert, bool insecure, std::ostream& out) {
+  vulndb::UpdateOptions options;
+  options.db_path = db;
+  options.mirror = mirror;
+  options.only = feeds;
+  options.net.ca_file = cacert;
+  options.net.insecure_tls = insecure;
+  options.hullscan_version = HULLSCAN_VERSION;
+  auto info = vulndb::Update(options);
+  if (!info.ok()) return Fail(info.error());
+  out << "hullscan: updated " << db.string() << ": " << info->advisories << " advisories (" << info->affected
+      << " affected packages), " << info->kev << " KEV, " << info->epss << " EPSS scores from " << info->feeds.size()
+      << " feed files\n";
   return 0;
 }
 

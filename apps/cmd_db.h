@@ -15,6 +15,11 @@ std::filesystem::path DefaultDbPath();
 // (atomically: a temporary file renamed into place). Returns the exit code.
 int RunDbBuild(const std::vector<std::string>& from, const std::filesystem::path& output, std::ostream& out);
 
+// Downloads the feeds (official addresses, or `mirror`: a directory or an http(s) base URL), builds a
+// new database and renames it over `db`; the old one stays in place on failure.
+int RunDbUpdate(const std::filesystem::path& db, const std::string& mirror, const std::vector<std::string>& feeds,
+                const std::string& cacert, bool insecure, std::ostream& out);
+
 // Prints the database's age, schema and sources ("table" or "json"). Returns the exit code.
 int RunDbStatus(const std::filesystem::path& db, const std::string& format, std::ostream& out);
 

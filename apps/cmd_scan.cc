@@ -11,6 +11,8 @@
 #include "apps/cmd_db.h"
 #include "base/log.h"
 #include "base/strings.h"
+#include "bom/bom.h"
+#include "io/reader.h"
 #include "match/matcher.h"
 #include "policy/policy.h"
 #include "report/report.h"
@@ -130,6 +132,45 @@ std::vector<std::string> DbSources(const vulndb::DbInfo& info) {
   return {out.begin(), out.end()};
 }
 
+// An SBOM file given where an image could be: a regular file whose first bytes are a CycloneDX or
+// SPDX JSON document.
+bool IsSbomFile(const std::string& text) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(text, ec)) return false;
+  auto reader = io::OpenFile(text);
+  if (!reader.ok()) return false;
+  std::string head(65536, '\0');
+  size_t have = 0;
+  while (have < head.size()) {
+    auto n = (*reader)->Read(head.data() + have, head.size() - have);
+    if (!n.ok() || *n == 0) break;
+    have += *n;
+  }
+  head.resize(have);
+  return bom::LooksLikeSbom(head);
+}
+
+// The inventory of an image or root filesystem target.
+Result<inventory::Inventory> BuildInventory(Command command, const ScanFlags& flags, const std::string& text) {
+  HS_ASSIGN_OR_RETURN(source::Target target, source::ParseTarget(text));
+  if (command == Command::kRootfs && target.kind != source::TargetKind::kRootfs)
+    return InvalidArgument(text + " is not a directory (rootfs needs a root filesystem directory)");
+  if (command != Command::kRootfs && target.kind == source::TargetKind::kRootfs && !flags.input.empty())
+    return InvalidArgument(text + " is a directory: --input takes an image archive; use `hullscan rootfs DIR`");
+  scan::Options options;
+  if (!flags.platform.empty()) {
+    HS_ASSIGN_OR_RETURN(options.platform, oci::Platform::Parse(flags.platform));
+  }
+  if (!flags.max_layer_size.empty()) {
+    HS_ASSIGN_OR_RETURN(options.limits.max_layer_bytes, ParseSize(flags.max_layer_size));
+  }
+  options.parallelism = flags.parallelism;
+  return scan::BuildInventory(target, options);
+}
+
+// SBOMs are read whole; a bill of materials for a large image is a few MiB.
+constexpr uint64_t kMaxSbomBytes = uint64_t{256} << 20;
+
 }  // namespace
 
 int RunScan(Command command, ScanFlags flags) {
@@ -138,10 +179,13 @@ int RunScan(Command command, ScanFlags flags) {
   auto format = report::ParseFormat(flags.format);
   if (!format.ok()) return Fail(format.error());
 
+  // An SBOM as input (`scan-sbom FILE`, or a CycloneDX/SPDX file given to image/sbom, as `trivy sbom`).
+  bool sbom_input = command == Command::kScanSbom || (command != Command::kRootfs && IsSbomFile(text));
+
   // What runs: image and rootfs scan for vulnerabilities by default; `sbom` writes a bill of
-  // materials unless asked for vulnerabilities too.
+  // materials unless asked for vulnerabilities too (or given an SBOM to scan).
   std::string scanners = flags.scanners;
-  if (scanners.empty()) scanners = command == Command::kSbom ? "none" : "vuln";
+  if (scanners.empty()) scanners = command == Command::kSbom && !sbom_input ? "none" : "vuln";
   bool vuln = false;
   for (std::string_view s : Split(scanners, ',')) {
     s = TrimSpace(s);
@@ -174,28 +218,17 @@ int RunScan(Command command, ScanFlags flags) {
     store = std::move(*opened);
   }
 
-  auto target = source::ParseTarget(text);
-  if (!target.ok()) return Fail(target.error());
-  if (command == Command::kRootfs && target->kind != source::TargetKind::kRootfs)
-    return Fail(InvalidArgument(text + " is not a directory (rootfs needs a root filesystem directory)"));
-  if (command != Command::kRootfs && target->kind == source::TargetKind::kRootfs && !flags.input.empty())
-    return Fail(InvalidArgument(text + " is a directory: --input takes an image archive; use `hullscan rootfs DIR`"));
-
-  scan::Options options;
-  if (!flags.platform.empty()) {
-    auto p = oci::Platform::Parse(flags.platform);
-    if (!p.ok()) return Fail(p.error());
-    options.platform = *p;
+  Result<inventory::Inventory> inventory = Internal("no inventory");
+  if (sbom_input) {
+    auto content = io::ReadFile(text, kMaxSbomBytes);
+    if (!content.ok()) return Fail(content.error());
+    inventory = bom::ReadSbom(*content, text);
+    if (!inventory.ok()) return Fail(inventory.error());
+  } else {
+    auto built = BuildInventory(command, flags, text);
+    if (!built.ok()) return Fail(built.error());
+    inventory = std::move(built);
   }
-  if (!flags.max_layer_size.empty()) {
-    auto s = ParseSize(flags.max_layer_size);
-    if (!s.ok()) return Fail(s.error());
-    options.limits.max_layer_bytes = *s;
-  }
-  options.parallelism = flags.parallelism;
-
-  auto inventory = scan::BuildInventory(*target, options);
-  if (!inventory.ok()) return Fail(inventory.error());
   for (const auto& d : inventory->diagnostics)
     log::Warn("{}{}{}", d.path.empty() ? "" : d.path, d.path.empty() ? "" : ": ", d.message);
 

@@ -89,6 +89,14 @@ int main(int argc, char** argv) {
   rootfs->add_option("DIR", rootfs_flags.target, "Root filesystem directory")->required();
   AddScanFlags(rootfs, rootfs_flags, /*with_input=*/false);
 
+  ScanFlags scan_sbom_flags;
+  auto* scan_sbom = app.add_subcommand("scan-sbom", "Scan a CycloneDX or SPDX JSON SBOM for vulnerabilities (as `trivy sbom`)");
+  scan_sbom->add_option("FILE", scan_sbom_flags.target, "CycloneDX or SPDX 2.x JSON document")->required();
+  scan_sbom->add_option("-f,--format", scan_sbom_flags.format, "Output format: table, json, cyclonedx, spdx-json, sarif")
+      ->capture_default_str();
+  scan_sbom->add_option("-o,--output", scan_sbom_flags.output, "Write the report to FILE (written whole, or not at all)");
+  AddVulnFlags(scan_sbom, scan_sbom_flags);
+
   auto* version = app.add_subcommand("version", "Print the version; compare versions under a scheme");
   std::string v_scheme, v_a, v_b;
   auto* v_compare = version->add_subcommand(
@@ -112,6 +120,16 @@ int main(int argc, char** argv) {
   db_status->add_option("--db", db_path_flag, "Database file (default: $HULLSCAN_DB or the cache dir)");
   db_status->add_option("-f,--format", db_format, "table or json")->capture_default_str();
   auto* db_path = db->add_subcommand("path", "Print where the database is looked for");
+  std::string db_mirror, db_cacert;
+  std::vector<std::string> db_feeds;
+  bool db_insecure = false;
+  auto* db_update = db->add_subcommand("update", "Download the public feeds over HTTPS and swap in a new database atomically");
+  db_update->add_option("--db", db_path_flag, "Database file (default: $HULLSCAN_DB or the cache dir)");
+  db_update->add_option("--mirror", db_mirror, "Read the feed files from this directory or http(s) base URL (air-gapped sites)");
+  db_update->add_option("--feeds", db_feeds, "Only these feeds (names or prefixes: osv, osv-go, debian, alpine, kev, epss)")
+      ->delimiter(',');
+  db_update->add_option("--cacert", db_cacert, "CA bundle for TLS verification (default: the system store)");
+  db_update->add_flag("--insecure", db_insecure, "Do not verify TLS certificates (only for a mirror you trust)");
 
   try {
     app.parse(argc, argv);
@@ -123,11 +141,17 @@ int main(int argc, char** argv) {
 
   if (*image) return apps::RunScan(apps::Command::kImage, image_flags);
   if (*sbom) return apps::RunScan(apps::Command::kSbom, sbom_flags);
+  if (*scan_sbom) return apps::RunScan(apps::Command::kScanSbom, scan_sbom_flags);
   if (*rootfs) {
     if (rootfs_flags.target.find(':') == std::string::npos) rootfs_flags.target = "dir:" + rootfs_flags.target;
     return apps::RunScan(apps::Command::kRootfs, rootfs_flags);
   }
   if (*db_build) return apps::RunDbBuild(db_from, db_output.empty() ? apps::DefaultDbPath() : std::filesystem::path(db_output), std::cout);
+  if (*db_update) {
+    if (!global.quiet && !global.debug) log::SetLevel(log::Level::kInfo);  // progress lines
+    return apps::RunDbUpdate(db_path_flag.empty() ? apps::DefaultDbPath() : std::filesystem::path(db_path_flag), db_mirror,
+                             db_feeds, db_cacert, db_insecure, std::cout);
+  }
   if (*db_status) return apps::RunDbStatus(db_path_flag.empty() ? apps::DefaultDbPath() : std::filesystem::path(db_path_flag), db_format, std::cout);
   if (*db_path) {
     std::cout << apps::DefaultDbPath().string() << "\n";

@@ -256,6 +256,22 @@ TEST_F(VulnE2E, GatesFiltersIgnoreFileAndVex) {
   EXPECT_EQ(suppressed, 1);
 }
 
+// An SBOM written by hullscan (CycloneDX and SPDX) and scanned later, as `trivy sbom` does, finds
+// what the image scan finds.
+TEST_F(VulnE2E, ScanningTheImagesSbomFindsTheSame) {
+  const std::string key = "app-node_bookworm";
+  auto from_image = FindingKeys(ScanJson(key));
+  ASSERT_FALSE(from_image.empty());
+  for (const char* format : {"cyclonedx", "spdx-json"}) {
+    fs::path sbom = work_.path() / (std::string(format) + ".json");
+    CliRun w = Scan(key, std::string("--scanners none -f ") + format + " -o " + Quote(sbom.string()));
+    ASSERT_EQ(w.exit_code, 0) << w.err;
+    CliRun r = Hullscan("scan-sbom " + Quote(sbom.string()) + " -f json --db " + Quote(db_.string()), work_.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(FindingKeys(json::parse(r.out)), from_image) << format;
+  }
+}
+
 TEST_F(VulnE2E, MissingDatabaseSaysWhatToRun) {
   fs::path archive = ImagesDir() / "docker-archive" / "app-go_bookworm.tar";
   CliRun r = Hullscan("image " + Quote("docker-archive:" + archive.string()) + " --db " +
