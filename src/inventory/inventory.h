@@ -56,6 +56,12 @@ struct Inventory {
 // distro and purls are left for the caller (they need the analyzers' distro detection).
 Inventory Squash(const Artifact& artifact, std::span<const LayerResult> layers);
 
+// Trivy's rule: a language package whose metadata file belongs to an OS package (Debian's
+// python3-urllib3 ships urllib3's dist-info) is the OS package, already matched against the
+// distro's advisories, which know its backported fixes; matching it again against the language
+// feed would report fixed vulnerabilities. Removes such packages; returns how many.
+size_t RemoveOsOwnedLanguagePackages(Inventory& inventory);
+
 // Sorts packages and diagnostics into the canonical order.
 void Canonicalize(Inventory& inventory);
 

@@ -1,6 +1,7 @@
 #include "inventory/inventory.h"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 namespace hullscan::inventory {
@@ -20,6 +21,18 @@ std::string_view PackageTypeName(PackageType type) {
     case PackageType::kNuget: return "nuget";
   }
   return "unknown";
+}
+
+size_t RemoveOsOwnedLanguagePackages(Inventory& inventory) {
+  std::set<std::string_view> owned;
+  for (const Package& p : inventory.packages)
+    if (IsOsPackage(p.type))
+      for (const std::string& f : p.installed_files) owned.insert(f);
+  if (owned.empty()) return 0;
+  size_t before = inventory.packages.size();
+  std::erase_if(inventory.packages,
+                [&](const Package& p) { return !IsOsPackage(p.type) && owned.count(p.location.path) > 0; });
+  return before - inventory.packages.size();
 }
 
 bool IsOsPackage(PackageType type) {

@@ -122,3 +122,30 @@ TEST(SquashTest, IsPureAndOrderIndependentOfInputListOrder) {
 
 }  // namespace
 }  // namespace hullscan::inventory
+
+namespace hullscan::inventory {
+namespace {
+
+// A dist-info that dpkg installed is the Debian package, not a second, PyPI one; a pip-installed
+// one (not in any OS package's file list) stays.
+TEST(RemoveOsOwnedLanguagePackagesTest, DropsOnlyLanguagePackagesWhoseMetadataAnOsPackageOwns) {
+  Inventory inv;
+  Package deb;
+  deb.type = PackageType::kDeb;
+  deb.name = "python3-urllib3";
+  deb.installed_files = {"usr/lib/python3/dist-packages/urllib3-1.26.12.dist-info/METADATA"};
+  Package owned;
+  owned.type = PackageType::kPypi;
+  owned.name = "urllib3";
+  owned.location.path = "usr/lib/python3/dist-packages/urllib3-1.26.12.dist-info/METADATA";
+  Package pip = owned;
+  pip.location.path = "usr/local/lib/python3.11/dist-packages/urllib3-2.0.7.dist-info/METADATA";
+  inv.packages = {deb, owned, pip};
+  EXPECT_EQ(RemoveOsOwnedLanguagePackages(inv), 1u);
+  ASSERT_EQ(inv.packages.size(), 2u);
+  EXPECT_EQ(inv.packages[0].name, "python3-urllib3");
+  EXPECT_EQ(inv.packages[1].location.path, pip.location.path);
+}
+
+}  // namespace
+}  // namespace hullscan::inventory
