@@ -342,6 +342,29 @@ Status StoreWriter::Finish(std::string_view built_at, std::string_view hullscan_
     }
   }
   HS_TRY(Exec(db, kIndexes));
+  {
+    // Counts and the namespace list, so that opening the DB for a scan reads one small table
+    // instead of scanning the big ones.
+    std::set<std::string> ecosystems;
+    int64_t affected = 0;
+    for (const auto& [key, a] : impl_->advisories) {
+      affected += static_cast<int64_t>(a.affected.size());
+      for (const auto& p : a.affected) ecosystems.insert(p.ecosystem);
+    }
+    Statement meta(db, "INSERT INTO meta(key, value) VALUES(?1, ?2)");
+    if (!meta.ok()) return SqliteError(db, "prepare meta");
+    std::pair<const char*, std::string> rows[] = {
+        {"advisories", std::to_string(impl_->advisories.size())},
+        {"affected", std::to_string(affected)},
+        {"kev", std::to_string(impl_->kev.size())},
+        {"epss", std::to_string(impl_->epss.size())},
+        {"ecosystems", Json(std::vector<std::string>(ecosystems.begin(), ecosystems.end())).dump()}};
+    for (const auto& [k, v] : rows) {
+      meta.Bind(1, k);
+      meta.Bind(2, v);
+      HS_TRY(meta.Run("write meta"));
+    }
+  }
   HS_TRY(Exec(db, "COMMIT"));
   HS_TRY(Exec(db, "ANALYZE; VACUUM;"));
   if (sqlite3_close(db) != SQLITE_OK) return SqliteError(db, "close");
@@ -374,10 +397,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
   int rc = sqlite3_open_v2(uri.c_str(), &impl->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
   if (rc != SQLITE_OK) return SqliteError(impl->db, "open " + path.string());
   sqlite3* db = impl->db;
+  std::map<std::string, std::string> kv;
   {
     Statement meta(db, "SELECT key, value FROM meta");
     if (!meta.ok()) return Corrupt(path.string() + ": not a hullscan vulnerability database");
-    std::map<std::string, std::string> kv;
     while (sqlite3_step(meta.get()) == SQLITE_ROW) kv[meta.Text(0)] = meta.Text(1);
     impl->info.schema_version = std::atoi(kv["schema_version"].c_str());
     impl->info.built_at = kv["built_at"];
@@ -401,19 +424,19 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
       impl->info.feeds.push_back(std::move(f));
     }
   }
-  auto count = [&](const char* sql) -> int64_t {
-    Statement s(db, sql);
-    return s.ok() && sqlite3_step(s.get()) == SQLITE_ROW ? sqlite3_column_int64(s.get(), 0) : 0;
+  auto number = [&](const char* key) -> Result<int64_t> {
+    auto it = kv.find(key);
+    if (it == kv.end()) return Corrupt(path.string() + ": metadata '" + key + "' missing (an interrupted build?)");
+    return static_cast<int64_t>(std::atoll(it->second.c_str()));
   };
-  impl->info.advisories = count("SELECT count(*) FROM advisories");
-  impl->info.affected = count("SELECT count(*) FROM affected");
-  impl->info.kev = count("SELECT count(*) FROM kev");
-  impl->info.epss = count("SELECT count(*) FROM epss");
-  {
-    Statement eco(db, "SELECT DISTINCT ecosystem FROM affected ORDER BY ecosystem");
-    if (!eco.ok()) return Corrupt(path.string() + ": affected table missing");
-    while (sqlite3_step(eco.get()) == SQLITE_ROW) impl->ecosystems.push_back(eco.Text(0));
-  }
+  HS_ASSIGN_OR_RETURN(impl->info.advisories, number("advisories"));
+  HS_ASSIGN_OR_RETURN(impl->info.affected, number("affected"));
+  HS_ASSIGN_OR_RETURN(impl->info.kev, number("kev"));
+  HS_ASSIGN_OR_RETURN(impl->info.epss, number("epss"));
+  Json ecosystems = Json::parse(kv["ecosystems"], nullptr, false);
+  if (!ecosystems.is_array()) return Corrupt(path.string() + ": metadata 'ecosystems' malformed");
+  for (const Json& e : ecosystems)
+    if (e.is_string()) impl->ecosystems.push_back(e.get<std::string>());
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 

@@ -77,8 +77,16 @@ Tally ProbeFeed(const std::vector<std::filesystem::path>& feed, size_t max_probe
     bool affected;  // what the record says about that version
   };
   std::vector<Probe> probes;
+  // A vulnerability may state one package several times (Go: per import path; Alpine: a CVE under
+  // two secfix versions, or in main and community); a "fixed" version of one entry can be inside
+  // another's range, and the matcher rightly reports the union. Those fixed probes are ambiguous
+  // and left out. Counted across the whole feed: the store merges records of the same id.
+  std::map<std::tuple<std::string, std::string, std::string>, int> entries_per_package;
+  for (const auto& a : all.advisories)
+    for (const auto& entry : a.affected) entries_per_package[{a.id, entry.ecosystem, entry.package}]++;
   for (const auto& a : all.advisories) {
     for (const auto& entry : a.affected) {
+      bool several = entries_per_package[{a.id, entry.ecosystem, entry.package}] > 1;
       if (entry.state != vulndb::FixState::kFixed) continue;
       // A version listed twice in one entry (two ranges meeting) is ambiguous for this probe.
       std::map<std::string, int> seen;
@@ -89,6 +97,7 @@ Tally ProbeFeed(const std::vector<std::filesystem::path>& feed, size_t max_probe
         for (const auto& e : r.events) {
           if (e.version == "0" || seen[e.version] > 1 || e.kind == version::osv::Event::Kind::kLimit) continue;
           bool affected = e.kind != version::osv::Event::Kind::kFixed;
+          if (!affected && several) continue;
           // An explicit versions list may name a "fixed" version too; the list wins (OSV).
           if (!affected && std::find(entry.affected.versions.begin(), entry.affected.versions.end(), e.version) !=
                                entry.affected.versions.end())
@@ -119,8 +128,14 @@ Tally ProbeFeed(const std::vector<std::filesystem::path>& feed, size_t max_probe
     }
     std::string record = probe.entry->record.empty() ? probe.advisory->id : probe.entry->record;
     bool reported = false;
-    for (const auto& f : result->findings)
-      for (const auto& e : f.evidence) reported = reported || (e.record == record && e.ecosystem == probe.entry->ecosystem);
+    // The finding for this vulnerability (its id or an alias), from this record (Alpine's record
+    // names the secdb file, shared by all its CVEs).
+    for (const auto& f : result->findings) {
+      bool same = f.id == probe.advisory->id ||
+                  std::find(f.aliases.begin(), f.aliases.end(), probe.advisory->id) != f.aliases.end();
+      for (const auto& e : f.evidence)
+        reported = reported || (same && e.record == record && e.ecosystem == probe.entry->ecosystem);
+    }
     if (reported != probe.affected) {
       ++tally.failures;
       if (tally.failures <= 10)

@@ -61,8 +61,11 @@ TEST(ImportPathTest, EveryFeedFileOfTheSharedSnapshotsIsDetectedAndImported) {
                               "kev/known_exploited_vulnerabilities_schema.json", "kev/known_exploited_vulnerabilities.csv",
                               "debian-tracker-data-2023-03/data/config.json", "samples/redhat/oval-v2/feed.json"})
     EXPECT_FALSE(format_of.count(skipped)) << skipped << " was imported as " << format_of[skipped];
-  for (const auto& e : fs::recursive_directory_iterator(root / "samples/ubuntu/vex"))
-    if (e.is_regular_file()) EXPECT_FALSE(format_of.count(fs::relative(e.path(), root).string())) << e.path();
+  for (const auto& e : fs::recursive_directory_iterator(root / "samples/ubuntu/vex")) {
+    if (e.is_regular_file()) {
+      EXPECT_FALSE(format_of.count(fs::relative(e.path(), root).string())) << e.path();
+    }
+  }
   EXPECT_GT(sink.advisories.size(), 20000u);
   EXPECT_EQ(sink.kev.size(), 1404u);
 }

@@ -40,6 +40,27 @@ ImportFn ImporterFor(std::string_view format) {
   return nullptr;
 }
 
+// The tracker's JSON is {"<source package>": {"CVE-…" or "TEMP-…": {…}}}: the first key's value
+// opens with a vulnerability id (Ubuntu's API pages, say, also mention "releases" and CVEs).
+bool LooksLikeDebianTracker(std::string_view head) {
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < head.size() && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) ++i;
+  };
+  auto expect = [&](char c) {
+    skip_space();
+    if (i >= head.size() || head[i] != c) return false;
+    ++i;
+    return true;
+  };
+  if (!expect('{') || !expect('"')) return false;
+  size_t end = head.find('"', i);
+  if (end == std::string_view::npos) return false;
+  i = end + 1;
+  if (!expect(':') || !expect('{') || !expect('"')) return false;
+  return StartsWith(head.substr(i), "CVE-") || StartsWith(head.substr(i), "TEMP-");
+}
+
 }  // namespace
 
 std::string_view DetectFormat(std::string_view path, std::string_view head) {
@@ -71,7 +92,7 @@ std::string_view DetectFormat(std::string_view path, std::string_view head) {
   if (Contains(head, "\"secfixes\"") || Contains(head, "\"distroversion\"")) return kFormatAlpineSecdb;
   if (Contains(head, "\"schema_version\"") || (Contains(head, "\"id\"") && Contains(head, "\"modified\"")))
     return kFormatOsvJson;
-  if (Contains(head, "\"releases\"") && Contains(head, "\"CVE-")) return kFormatDebianJson;
+  if (Contains(head, "\"releases\"") && LooksLikeDebianTracker(head)) return kFormatDebianJson;
   return "";
 }
 
