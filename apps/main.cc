@@ -89,6 +89,11 @@ int main(int argc, char** argv) {
   rootfs->add_option("DIR", rootfs_flags.target, "Root filesystem directory")->required();
   AddScanFlags(rootfs, rootfs_flags, /*with_input=*/false);
 
+  ScanFlags fs_flags;
+  auto* fs = app.add_subcommand("fs", "Scan a project directory (lockfiles and manifests, as `trivy fs`) for vulnerabilities");
+  fs->add_option("PATH", fs_flags.target, "Project directory")->required();
+  AddScanFlags(fs, fs_flags, /*with_input=*/false);
+
   ScanFlags scan_sbom_flags;
   auto* scan_sbom = app.add_subcommand("scan-sbom", "Scan a CycloneDX or SPDX JSON SBOM for vulnerabilities (as `trivy sbom`)");
   scan_sbom->add_option("FILE", scan_sbom_flags.target, "CycloneDX or SPDX 2.x JSON document")->required();
@@ -141,6 +146,12 @@ int main(int argc, char** argv) {
 
   if (*image) return apps::RunScan(apps::Command::kImage, image_flags);
   if (*sbom) return apps::RunScan(apps::Command::kSbom, sbom_flags);
+  if (*fs) {
+    // A project directory is walked like a root filesystem: every analyzer reads what it finds,
+    // lockfiles and manifests included.
+    if (fs_flags.target.find(':') == std::string::npos) fs_flags.target = "dir:" + fs_flags.target;
+    return apps::RunScan(apps::Command::kRootfs, fs_flags);
+  }
   if (*scan_sbom) return apps::RunScan(apps::Command::kScanSbom, scan_sbom_flags);
   if (*rootfs) {
     if (rootfs_flags.target.find(':') == std::string::npos) rootfs_flags.target = "dir:" + rootfs_flags.target;

@@ -62,6 +62,12 @@ Inventory Squash(const Artifact& artifact, std::span<const LayerResult> layers);
 // feed would report fixed vulnerabilities. Removes such packages; returns how many.
 size_t RemoveOsOwnedLanguagePackages(Inventory& inventory);
 
+// npm: when a lockfile's directory also has an installed node_modules/ (the usual `COPY
+// package-lock.json` then `RUN npm ci` in two layers), the installed packages are what the image
+// runs; the lockfile's list would report them twice and add dev dependencies never installed.
+// Removes the lockfile's packages in that case; returns how many.
+size_t PreferInstalledNpmPackages(Inventory& inventory);
+
 // Sorts packages and diagnostics into the canonical order.
 void Canonicalize(Inventory& inventory);
 

@@ -35,6 +35,37 @@ size_t RemoveOsOwnedLanguagePackages(Inventory& inventory) {
   return before - inventory.packages.size();
 }
 
+size_t PreferInstalledNpmPackages(Inventory& inventory) {
+  auto dir_of = [](std::string_view path) {
+    size_t slash = path.rfind('/');
+    return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+  };
+  auto is_lockfile = [](std::string_view path) {
+    for (std::string_view name : {"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml"}) {
+      if (path == name || (path.size() > name.size() && path.substr(path.size() - name.size()) == name &&
+                           path[path.size() - name.size() - 1] == '/'))
+        return true;
+    }
+    return false;
+  };
+  // Directories that hold an installed node_modules/ tree: the part of an installed package's
+  // path before its first "node_modules/".
+  std::set<std::string_view> installed_roots;
+  for (const Package& p : inventory.packages) {
+    if (p.type != PackageType::kNpm || is_lockfile(p.location.path)) continue;
+    std::string_view path = p.location.path;
+    size_t at = path.find("node_modules/");
+    if (at == std::string_view::npos) continue;
+    installed_roots.insert(at == 0 ? std::string_view() : path.substr(0, at - 1));
+  }
+  if (installed_roots.empty()) return 0;
+  size_t before = inventory.packages.size();
+  std::erase_if(inventory.packages, [&](const Package& p) {
+    return p.type == PackageType::kNpm && is_lockfile(p.location.path) && installed_roots.count(dir_of(p.location.path));
+  });
+  return before - inventory.packages.size();
+}
+
 bool IsOsPackage(PackageType type) {
   return type == PackageType::kDeb || type == PackageType::kApk || type == PackageType::kRpm;
 }

@@ -23,6 +23,13 @@ Error ZipError(archive* a, std::string_view what) {
 Status ForEachZipEntry(std::string_view zip,
                        const std::function<Status(std::string_view name, std::string_view content)>& visit,
                        const ZipLimits& limits) {
+  return ForEachZipEntryMatching(
+      zip, [](std::string_view) { return true; }, visit, limits);
+}
+
+Status ForEachZipEntryMatching(std::string_view zip, const std::function<bool(std::string_view name)>& wanted,
+                               const std::function<Status(std::string_view name, std::string_view content)>& visit,
+                               const ZipLimits& limits) {
   std::unique_ptr<archive, ArchiveDeleter> a(archive_read_new());
   if (!a) return Internal("libarchive: out of memory");
   // The seekable reader trusts the central directory, as unzip does; the memory source can seek.
@@ -45,6 +52,7 @@ Status ForEachZipEntry(std::string_view zip,
     if (archive_entry_filetype(e) != AE_IFREG) continue;
     const char* raw_name = archive_entry_pathname(e);
     std::string name = raw_name ? raw_name : "";
+    if (!wanted(name)) continue;  // the next archive_read_next_header skips its data
     if (archive_entry_is_encrypted(e)) return Corrupt("zip: entry is encrypted: " + name);
     // The declared size is a hint only (a bomb may lie about it); the loop below counts real bytes.
     if (archive_entry_size_is_set(e) && archive_entry_size(e) >= 0 &&

@@ -24,4 +24,12 @@ Status ForEachZipEntry(std::string_view zip,
                        const std::function<Status(std::string_view name, std::string_view content)>& visit,
                        const ZipLimits& limits = {});
 
+// Like ForEachZipEntry, but only regular-file entries for which `wanted(name)` is true are
+// decompressed and visited; the others are skipped unread (the seekable reader seeks past them),
+// so listing a jar for a few small metadata files does not inflate its classes. Skipped entries
+// still count toward max_entries; only visited entries count toward the byte limits.
+Status ForEachZipEntryMatching(std::string_view zip, const std::function<bool(std::string_view name)>& wanted,
+                               const std::function<Status(std::string_view name, std::string_view content)>& visit,
+                               const ZipLimits& limits = {});
+
 }  // namespace hullscan::io

@@ -70,6 +70,7 @@ Result<std::vector<inventory::LayerResult>> AnalyzeLayers(const source::Image& i
 void Finalize(inventory::Inventory& inv) {
   inv.distro = analyze::DetectDistro(inv.os_files);
   inventory::RemoveOsOwnedLanguagePackages(inv);
+  inventory::PreferInstalledNpmPackages(inv);
   for (auto& p : inv.packages) p.purl = inventory::MakePurl(p, inv.distro);
   inventory::Canonicalize(inv);
 }

@@ -287,6 +287,22 @@ TEST_F(VulnE2E, ScanningTheImagesSbomFindsTheSame) {
   }
 }
 
+// `hullscan fs` on a project directory: its pinned requirements files are matched against PyPA.
+TEST_F(VulnE2E, FsScansProjectLockfiles) {
+  fs::path project = hullscan::testing::SharedDir() / "testdata/lang/python/trivy-parser-pip/testdata";
+  CliRun r = Hullscan("fs " + Quote(project.string()) + " -f json --exit-code 3 --db " + Quote(db_.string()), work_.path());
+  json doc = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << r.err;
+  ASSERT_FALSE(doc["findings"].empty());
+  EXPECT_EQ(r.exit_code, 3);
+  for (const auto& f : doc["findings"]) {
+    std::string path = f["package"]["path"];
+    EXPECT_NE(path.find("requirements"), std::string::npos) << path;
+    EXPECT_EQ(f["package"]["type"], "pypi");
+    EXPECT_EQ(f["evidence"][0]["source"], "pypa");
+  }
+}
+
 TEST_F(VulnE2E, MissingDatabaseSaysWhatToRun) {
   fs::path archive = ImagesDir() / "docker-archive" / "app-go_bookworm.tar";
   CliRun r = Hullscan("image " + Quote("docker-archive:" + archive.string()) + " --db " +

@@ -149,3 +149,31 @@ TEST(RemoveOsOwnedLanguagePackagesTest, DropsOnlyLanguagePackagesWhoseMetadataAn
 
 }  // namespace
 }  // namespace hullscan::inventory
+
+namespace hullscan::inventory {
+namespace {
+
+Package Npm(std::string name, std::string version, std::string path) {
+  Package p;
+  p.type = PackageType::kNpm;
+  p.name = std::move(name);
+  p.version = std::move(version);
+  p.location.path = std::move(path);
+  return p;
+}
+
+// The lockfile layer and the `npm ci` layer of a Node image: the installed tree wins; a lockfile
+// of another project (no node_modules next to it) stays.
+TEST(PreferInstalledNpmPackagesTest, LockfileNextToAnInstalledTreeIsDropped) {
+  Inventory inv;
+  inv.packages = {Npm("lodash", "4.17.15", "app/package-lock.json"), Npm("mocha", "10.0.0", "app/package-lock.json"),
+                  Npm("lodash", "4.17.15", "app/node_modules/lodash/package.json"),
+                  Npm("left-pad", "1.3.0", "other/package-lock.json")};
+  EXPECT_EQ(PreferInstalledNpmPackages(inv), 2u);
+  ASSERT_EQ(inv.packages.size(), 2u);
+  EXPECT_EQ(inv.packages[0].location.path, "app/node_modules/lodash/package.json");
+  EXPECT_EQ(inv.packages[1].location.path, "other/package-lock.json");
+}
+
+}  // namespace
+}  // namespace hullscan::inventory
