@@ -61,6 +61,17 @@ Status WriteOutput(const std::string& path, const std::string& data) {
     std::cout.flush();
     return std::cout ? OkStatus() : IoError("writing standard output failed");
   }
+  // Only a regular file (or a new one) is replaced atomically. Anything else — /dev/null, a FIFO, a
+  // terminal — is written in place: renaming over it would replace the device with a file.
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    if (std::filesystem::is_directory(status)) return InvalidArgument("--output " + path + " is a directory");
+    std::ofstream out(path, std::ios::binary);
+    out << data;
+    out.flush();
+    return out ? OkStatus() : IoError("cannot write " + path);
+  }
   std::string tmp = path + ".hullscan-tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

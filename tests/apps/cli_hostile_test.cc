@@ -1,7 +1,9 @@
 // The binary on hostile images: each gives a clear error (exit 2) or a diagnostic (exit 0),
 // with bounded memory, and writes nothing (no report file, no extracted files).
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -166,6 +168,29 @@ TEST_F(CliHostileTest, FailedScanLeavesAnExistingReportUntouched) {
   Outcome o = Hullscan({"sbom", "oci:" + Dir("img").string(), "-f", "json", "-o", Dir("old.json").string()}, tmp_.path());
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_EQ(testing::ReadFileOrFail(Dir("old.json")), "previous report");
+}
+
+// `-o` naming something that is not a regular file (a FIFO here; /dev/null in practice) is written
+// in place: the atomic temp-file-and-rename would replace it with a regular file.
+TEST(CliOutputTest, OutputToAFifoKeepsTheFifo) {
+  testing::TempDir tmp;
+  fs::path rootfs = tmp.path() / "rootfs";
+  fs::create_directories(rootfs);
+  fs::path fifo = tmp.path() / "report.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // Hold the FIFO open read-write (never blocks on Linux), so hullscan's open for writing does not
+  // wait for a reader; the small report fits the pipe buffer. Had the FIFO been renamed over,
+  // nothing arrives here and the test fails instead of hanging.
+  int fd = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK);
+  ASSERT_GE(fd, 0);
+  Outcome o = Hullscan({"sbom", "dir:" + rootfs.string(), "-f", "json", "-o", fifo.string()}, tmp.path());
+  std::string received;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) received.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  EXPECT_EQ(o.exit_code, 0) << o.out;
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  EXPECT_NE(received.find("\"schema_version\""), std::string::npos) << received.substr(0, 200);
 }
 
 // `hullscan version compare|satisfies` through the real argument parser; the vectors behind the
