@@ -1,9 +1,13 @@
 #include "analyze/analyzer.h"
 #include "analyze/apk/apk.h"
 #include "analyze/dpkg/dpkg.h"
+#include "analyze/lang/dotnet/dotnet.h"
 #include "analyze/lang/go/go.h"
+#include "analyze/lang/java/java.h"
 #include "analyze/lang/npm/npm.h"
+#include "analyze/lang/php/php.h"
 #include "analyze/lang/python/python.h"
+#include "analyze/lang/ruby/ruby.h"
 #include "analyze/lang/rust/rust.h"
 #include "analyze/os/os.h"
 #include "analyze/rpm/rpm.h"
@@ -21,6 +25,10 @@ AnalyzerList BuiltinAnalyzers() {
   list.push_back(NewNpmAnalyzer());
   list.push_back(NewGoBinaryAnalyzer());
   list.push_back(NewRustAnalyzer());
+  list.push_back(NewJavaAnalyzer());
+  list.push_back(NewRubyAnalyzer());
+  list.push_back(NewPhpAnalyzer());
+  list.push_back(NewDotnetAnalyzer());
   return list;
 }
 

@@ -1,8 +1,8 @@
 // Java archives (.jar/.war/.ear/.par) read from memory, nested archives included, never extracted
 // to disk. One archive yields:
 //   - one package per valid META-INF/maven/**/pom.properties (shaded and fat jars carry many);
-//   - the MANIFEST.MF coordinates, unless one of those pom.properties describes the archive itself
-//     (Trivy's rule: its artifactId and version are the ones in the file name);
+//   - the MANIFEST.MF coordinates when the archive has no valid pom.properties at all (Trivy also
+//     reads it when no pom.properties matches the file name, which repeats or contradicts them);
 //   - a package from the file name ("guava-31.1-jre.jar") when neither gives coordinates;
 //   - the packages of every nested archive, recursively, with path "outer.jar/WEB-INF/lib/inner.jar".
 #pragma once
