@@ -24,6 +24,7 @@ AnalyzerList BuiltinAnalyzers() {
   list.push_back(NewPythonAnalyzer());
   list.push_back(NewNpmAnalyzer());
   list.push_back(NewGoBinaryAnalyzer());
+  list.push_back(NewGoModAnalyzer());
   list.push_back(NewRustAnalyzer());
   list.push_back(NewJavaAnalyzer());
   list.push_back(NewRubyAnalyzer());

@@ -6,12 +6,15 @@
 #include "analyze/lang/go/go.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "analyze/lang/go/internal/buildinfo.h"
+#include "analyze/lang/go/internal/gomod.h"
+#include "base/problems.h"
 #include "base/strings.h"
 
 namespace hullscan::analyze {
@@ -113,8 +116,64 @@ class GoBinaryAnalyzer final : public Analyzer {
   }
 };
 
+// The last path component, "" for a path ending in '/'.
+std::string_view BaseName(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string_view DirOf(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash + 1);  // with '/'
+}
+
+void AddProblems(Problems& problems, const std::string& path, inventory::LayerResult& out) {
+  for (std::string& message : problems.Take()) {
+    out.diagnostics.push_back(inventory::Diagnostic{"", path, std::move(message)});
+  }
+}
+
+// Needs every go.mod and go.sum of a layer in one call, to pair them by directory.
+class GoModAnalyzer final : public Analyzer {
+ public:
+  std::string_view Name() const override { return "gomod"; }
+  int Version() const override { return 1; }
+  bool Wants(const FileInfo& file) const override {
+    const std::string_view name = BaseName(file.path);
+    return name == "go.mod" || name == "go.sum";
+  }
+  // Real go.sum files of large projects are a few hundred KiB.
+  int64_t MaxFileSize() const override { return int64_t{16} << 20; }
+
+  void Analyze(std::span<const File> files, inventory::LayerResult& out) const override {
+    std::map<std::string_view, const File*> sums;  // by directory
+    for (const File& file : files) {
+      if (BaseName(file.path) == "go.sum") sums[DirOf(file.path)] = &file;
+    }
+    for (const File& file : files) {
+      if (BaseName(file.path) != "go.mod") continue;
+      Problems problems;
+      const go_internal::GoMod mod = go_internal::ParseGoMod(file.content, problems);
+      AddProblems(problems, file.path, out);
+      std::vector<go_internal::GoSumEntry> sum;
+      const auto it = sums.find(DirOf(file.path));
+      const bool read_sum = it != sums.end() && go_internal::ListsOnlyDirectRequirements(mod);
+      if (read_sum) {
+        Problems sum_problems;
+        sum = go_internal::ParseGoSum(it->second->content, sum_problems);
+        AddProblems(sum_problems, it->second->path, out);
+      }
+      std::vector<inventory::Package> packages = go_internal::GoModPackages(mod, read_sum ? &sum : nullptr);
+      for (auto& p : packages) p.location.path = file.path;
+      // Always a database, empty when broken: it replaces a lower layer's copy.
+      out.package_dbs.push_back(inventory::PackageDb{file.path, std::string(Name()), std::move(packages)});
+    }
+  }
+};
+
 }  // namespace
 
 std::unique_ptr<Analyzer> NewGoBinaryAnalyzer() { return std::make_unique<GoBinaryAnalyzer>(); }
+std::unique_ptr<Analyzer> NewGoModAnalyzer() { return std::make_unique<GoModAnalyzer>(); }
 
 }  // namespace hullscan::analyze

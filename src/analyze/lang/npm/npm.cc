@@ -7,13 +7,14 @@
 
 #include "analyze/lang/npm/internal/package_json.h"
 #include "analyze/lang/npm/internal/package_lock.h"
+#include "analyze/lang/npm/internal/pnpm_lock.h"
 #include "analyze/lang/npm/internal/yarn_lock.h"
 #include "base/problems.h"
 
 namespace hullscan::analyze {
 namespace {
 
-enum class FileKind { kNone, kInstalledPackageJson, kPackageLock, kShrinkwrap, kYarnLock };
+enum class FileKind { kNone, kInstalledPackageJson, kPackageLock, kShrinkwrap, kYarnLock, kPnpmLock };
 
 constexpr std::string_view kNodeModules = "node_modules";
 
@@ -56,6 +57,7 @@ FileKind KindOf(std::string_view path) {
   FileKind kind = name == "package-lock.json"     ? FileKind::kPackageLock
                   : name == "npm-shrinkwrap.json" ? FileKind::kShrinkwrap
                   : name == "yarn.lock"           ? FileKind::kYarnLock
+                  : name == "pnpm-lock.yaml"      ? FileKind::kPnpmLock
                                                   : FileKind::kNone;
   if (kind != FileKind::kNone && IsUnderNodeModules(path)) return FileKind::kNone;
   return kind;
@@ -107,6 +109,7 @@ class NpmAnalyzer final : public Analyzer {
           case FileKind::kPackageLock:
           case FileKind::kShrinkwrap: packages = npm_internal::ParsePackageLock(file.content, problems); break;
           case FileKind::kYarnLock: packages = npm_internal::ParseYarnLock(file.content, problems); break;
+          case FileKind::kPnpmLock: packages = npm_internal::ParsePnpmLock(file.content, problems); break;
         }
       }
       for (auto& package : packages) package.location.path = file.path;

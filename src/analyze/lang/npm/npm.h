@@ -1,6 +1,6 @@
 // npm: installed packages (node_modules/<name>/package.json and node_modules/@scope/<name>/package.json,
 // at any nesting depth) and lockfiles (package-lock.json v1/v2/v3, npm-shrinkwrap.json, yarn.lock v1
-// and Berry). Each file becomes one inventory::PackageDb of kNpm packages: analyzer "npm-installed"
+// and Berry, pnpm-lock.yaml v5/v6/v9). Each file becomes one inventory::PackageDb of kNpm packages: analyzer "npm-installed"
 // for package.json, "npm-lock" for lockfiles.
 //
 // Installed metadata is preferred over lockfiles: a lockfile is skipped (an empty PackageDb) when the

@@ -2,8 +2,7 @@
 // fixtures: testdata/lang/npm/<unit>/expected.json, compared as sets of name@version (our lockfile
 // parsers report each name@version once; the peers differ on repeating installed copies), plus the
 // dev flag and licences where the peer asserts them. Deliberate differences are in kExceptions with
-// the reason; an exception that no longer differs fails as stale. pnpm-lock.yaml is not read yet:
-// its units are counted and skipped (kNotImplementedUnits).
+// the reason; an exception that no longer differs fails as stale.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 
 #include "analyze/lang/npm/internal/package_json.h"
 #include "analyze/lang/npm/internal/package_lock.h"
+#include "analyze/lang/npm/internal/pnpm_lock.h"
 #include "analyze/lang/npm/internal/yarn_lock.h"
 #include "analyze/lang/npm/npm.h"
 #include "base/problems.h"
@@ -27,8 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using inventory::Package;
 using nlohmann::json;
-
-const std::set<std::string> kNotImplementedUnits = {"trivy-parser-pnpm", "scalibr-pnpmlock"};
 
 // Key: "<unit>|<case>|<fixture>" (case empty when the peer's table has none).
 const std::map<std::string, std::string> kExceptions = {
@@ -93,6 +91,32 @@ const std::map<std::string, std::string> kExceptions = {
     // scalibr recognises this manifest as a VS Code extension by fields other than engines.vscode
     // (which it lacks); we only skip manifests with engines.vscode or unity.
     {"scalibr-packagejson|VSCode extension|testdata/vscode-extension.json", "LIMITATION: VS Code detection"},
+    // --- pnpm-lock.yaml.
+    // Trivy's pnpm parser drops dev packages ("dev: true" in v5/v6); we report them flagged dev, as
+    // for package-lock.json and yarn.lock (exactly the 78/79 entries marked dev are the difference).
+    {"trivy-parser-pnpm|with dev deps|testdata/pnpm-lock_with_dev.yaml", "dev packages reported, flagged"},
+    {"trivy-parser-pnpm|many|testdata/pnpm-lock_many.yaml", "dev packages reported, flagged"},
+    {"trivy-parser-pnpm|v6 with dev deps|testdata/pnpm-lock_v6_with_dev.yaml", "dev packages reported, flagged"},
+    // file: dependencies (a folder or a tarball in the project) are the project's own code, as for
+    // package-lock and yarn.lock above: Trivy reports package1 and lodash (file:foo/bar/lodash.tgz),
+    // SCALIBR the file: packages.
+    {"trivy-parser-pnpm|archives|testdata/pnpm-lock_archives.yaml", "file: dependencies are local code"},
+    {"trivy-parser-pnpm|v9|testdata/pnpm-lock_v9.yaml", "file: dependency package1 without a version"},
+    {"scalibr-pnpmlock|files|testdata/files.yaml", "file: dependencies are local code"},
+    // v9 lockfiles carry no dev field; we derive dev as Trivy does (not reachable from any importer's
+    // dependencies / optionalDependencies through the snapshots). SCALIBR leaves v9 packages without
+    // a dependency group, so its "production" differs on the devDependencies-only packages.
+    {"scalibr-pnpmlock|one package dev|testdata/one-package-dev.v9.yaml", "v9 dev derived from importers"},
+    {"scalibr-pnpmlock|peer dependencies advanced|testdata/peer-dependencies-advanced.v9.yaml",
+     "v9 dev derived from importers"},
+    {"scalibr-pnpmlock|multiple versions|testdata/multiple-versions.v9.yaml", "v9 dev derived from importers"},
+    {"scalibr-pnpmlock|mixed groups|testdata/mixed-groups.v9.yaml", "v9 dev derived from importers"},
+    // syft also reports the importer's dependencies that have no packages entry (this fixture is cut
+    // short); we report what the lockfile resolves, the packages section.
+    {"syft-javascript||testdata/pnpm/pnpm-lock.yaml", "importer deps without a packages entry"},
+    // pnpm 11 writes its own tool lockfile (pnpm itself, @pnpm/exe) as a first YAML document; syft
+    // reports both documents, we (and Trivy) only the project's, the last one.
+    {"syft-javascript||testdata/pnpm-multi-doc/pnpm-lock.yaml", "package-manager document not reported"},
 };
 
 struct Extracted {
@@ -129,7 +153,9 @@ Extracted RunParserOnFile(std::string_view unit, const fs::path& file) {
   std::string name = file.filename().string();
   Problems problems;
   Extracted out;
-  if (unit.find("yarn") != std::string_view::npos || name == "yarn.lock") {
+  if (unit.find("pnpm") != std::string_view::npos || name == "pnpm-lock.yaml") {
+    out.packages = npm_internal::ParsePnpmLock(text, problems);
+  } else if (unit.find("yarn") != std::string_view::npos || name == "yarn.lock") {
     out.packages = npm_internal::ParseYarnLock(text, problems);
   } else if (unit.find("packagejson") != std::string_view::npos || file.parent_path().filename() == "pkg-json") {
     if (auto p = npm_internal::ParsePackageJson(text, problems)) out.packages.push_back(*p);
@@ -224,7 +250,7 @@ std::vector<std::string> Compare(const json& c, const Extracted& ours) {
 TEST(NpmExpectedTest, EveryPeerCaseAgreesOrIsAnExplainedException) {
   const fs::path root = testing::TestData() / "lang/npm";
   std::set<std::string> used_exceptions;
-  int compared = 0, not_implemented = 0;
+  int compared = 0;
   for (const auto& unit_entry : fs::directory_iterator(root)) {
     const fs::path expected_path = unit_entry.path() / "expected.json";
     if (!fs::exists(expected_path)) continue;
@@ -240,10 +266,6 @@ TEST(NpmExpectedTest, EveryPeerCaseAgreesOrIsAnExplainedException) {
       for (const std::string& fixture : fixtures) {
         const std::string key = unit + "|" + c.value("case", "") + "|" + fixture;
         const fs::path path = unit_entry.path() / fixture;
-        if (kNotImplementedUnits.count(unit) || fixture.find("pnpm") != std::string::npos) {
-          ++not_implemented;
-          continue;
-        }
         ASSERT_TRUE(fs::exists(path)) << key;
         Extracted ours = fs::is_directory(path) ? RunAnalyzerOnDirectory(path) : RunParserOnFile(unit, path);
         std::vector<std::string> diffs = Compare(c, ours);
@@ -261,8 +283,7 @@ TEST(NpmExpectedTest, EveryPeerCaseAgreesOrIsAnExplainedException) {
   }
   for (const auto& [key, reason] : kExceptions) EXPECT_TRUE(used_exceptions.count(key)) << "unused exception " << key;
   EXPECT_GT(compared, 100);
-  std::cout << "compared " << compared << " peer cases, " << used_exceptions.size() << " explained exceptions, "
-            << not_implemented << " pnpm cases not implemented\n";
+  std::cout << "compared " << compared << " peer cases, " << used_exceptions.size() << " explained exceptions\n";
 }
 
 }  // namespace
@@ -296,6 +317,71 @@ TEST(NpmParsersTest, TruncatedAndDeeplyNestedFilesNeverCrash) {
   Problems problems;
   EXPECT_TRUE(npm_internal::ParsePackageLock(deep, problems).empty());
   EXPECT_GT(problems.count(), 0u);
+}
+
+}  // namespace
+}  // namespace hullscan::analyze
+
+namespace hullscan::analyze {
+namespace {
+
+// pnpm-lock.yaml follows the lockfile rules: wanted outside node_modules/ only, and an empty
+// database when the same layer installs into the node_modules/ beside it.
+TEST(NpmAnalyzerTest, PnpmLockGivesWayToInstalledPackages) {
+  auto analyzer = NewNpmAnalyzer();
+  EXPECT_TRUE(analyzer->Wants(FileInfo{"app/pnpm-lock.yaml", 0644, 10}));
+  EXPECT_TRUE(analyzer->Wants(FileInfo{"pnpm-lock.yaml", 0644, 10}));
+  EXPECT_FALSE(analyzer->Wants(FileInfo{"app/node_modules/x/pnpm-lock.yaml", 0644, 10}));
+  const std::string lock =
+      testing::ReadFileOrFail(testing::TestData() / "lang/npm/trivy-parser-pnpm/testdata/pnpm-lock_normal.yaml");
+  Problems problems;
+  const size_t lock_packages = npm_internal::ParsePnpmLock(lock, problems).size();
+  ASSERT_GT(lock_packages, 0u);
+  std::vector<File> alone = {File{"app/pnpm-lock.yaml", 0644, lock}};
+  inventory::LayerResult r1;
+  analyzer->Analyze(alone, r1);
+  ASSERT_EQ(r1.package_dbs.size(), 1u);
+  EXPECT_EQ(r1.package_dbs[0].analyzer, "npm-lock");
+  EXPECT_EQ(r1.package_dbs[0].packages.size(), lock_packages);
+  std::vector<File> installed = {File{"app/node_modules/jquery/package.json", 0644,
+                                      R"({"name": "jquery", "version": "3.6.0"})"},
+                                 File{"app/pnpm-lock.yaml", 0644, lock}};
+  inventory::LayerResult r2;
+  analyzer->Analyze(installed, r2);
+  ASSERT_EQ(r2.package_dbs.size(), 2u);
+  EXPECT_EQ(r2.package_dbs[1].path, "app/pnpm-lock.yaml");
+  EXPECT_TRUE(r2.package_dbs[1].packages.empty());
+}
+
+// Untrusted input: every prefix of real pnpm lockfiles, and hostile YAML, parse without crashing.
+TEST(NpmParsersTest, TruncatedPnpmLockfilesNeverCrash) {
+  const fs::path root = testing::TestData() / "lang/npm";
+  for (const char* rel : {"trivy-parser-pnpm/testdata/pnpm-lock_v9.yaml", "trivy-parser-pnpm/testdata/pnpm-lock_v6.yaml",
+                          "trivy-parser-pnpm/testdata/pnpm-lock_with_dev.yaml",
+                          "trivy-parser-pnpm/testdata/pnpm-lock_v9_cyclic_import.yaml",
+                          "scalibr-pnpmlock/testdata/exotic.yaml"}) {
+    const std::string text = testing::ReadFileOrFail(root / rel);
+    const size_t step = std::max<size_t>(1, text.size() / 60);
+    for (size_t n = 0; n <= text.size(); n += step) {
+      Problems problems;
+      (void)npm_internal::ParsePnpmLock(std::string_view(text.data(), n), problems);
+    }
+  }
+  std::string deep = "packages: ";
+  for (int i = 0; i < 5000; ++i) deep += "[";
+  Problems problems;
+  EXPECT_TRUE(npm_internal::ParsePnpmLock(deep, problems).empty());
+  EXPECT_GT(problems.count(), 0u);
+  Problems cyclic;  // snapshots that depend on each other terminate
+  const auto packages = npm_internal::ParsePnpmLock(
+      "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a: {specifier: '1', version: 1.0.0}\n"
+      "packages:\n  a@1.0.0: {}\n  b@1.0.0: {}\n  c@1.0.0: {}\n"
+      "snapshots:\n  a@1.0.0:\n    dependencies: {b: 1.0.0}\n  b@1.0.0:\n    dependencies: {a: 1.0.0}\n  c@1.0.0: {}\n",
+      cyclic);
+  ASSERT_EQ(packages.size(), 3u);
+  EXPECT_FALSE(packages[0].dev);
+  EXPECT_FALSE(packages[1].dev);
+  EXPECT_TRUE(packages[2].dev);  // reached from no importer
 }
 
 }  // namespace
