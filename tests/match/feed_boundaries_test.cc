@@ -148,14 +148,15 @@ Tally ProbeFeed(const std::vector<std::filesystem::path>& feed, size_t max_probe
 }
 
 TEST(FeedBoundariesTest, GoVulnerabilityDatabase) {
-  Tally t = ProbeFeed({SharedDir() / "vulndata/osv-go"}, 4000);
-  EXPECT_GT(t.probes, 3000u);
+  // Probe counts are bounded so the ASan/UBSan run stays within minutes (evenly spread samples).
+  Tally t = ProbeFeed({SharedDir() / "vulndata/osv-go"}, 1500);
+  EXPECT_GT(t.probes, 1000u);
   EXPECT_EQ(t.failures, 0u);
 }
 
 TEST(FeedBoundariesTest, PyPA) {
-  Tally t = ProbeFeed({SharedDir() / "vulndata/osv-pypi"}, 3000);
-  EXPECT_GT(t.probes, 2000u);
+  Tally t = ProbeFeed({SharedDir() / "vulndata/osv-pypi"}, 1000);
+  EXPECT_GT(t.probes, 600u);
   EXPECT_EQ(t.failures, 0u);
 }
 
@@ -167,8 +168,8 @@ TEST(FeedBoundariesTest, AlpineSecdb) {
 
 TEST(FeedBoundariesTest, DebianDsaAndDlaLists) {
   auto data = SharedDir() / "vulndata/debian-tracker-data-2023-03/data";
-  Tally t = ProbeFeed({data / "DSA/list", data / "DLA/list"}, 4000);
-  EXPECT_GT(t.probes, 2500u);
+  Tally t = ProbeFeed({data / "DSA/list", data / "DLA/list"}, 2000);
+  EXPECT_GT(t.probes, 1200u);
   EXPECT_LT(t.skipped, t.probes / 2);
   EXPECT_EQ(t.failures, 0u);
 }
