@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 
+#include "apps/fail.h"
 #include "base/log.h"
 #include "report/report.h"
 #include "vulndb/import.h"
@@ -20,11 +21,6 @@
 
 namespace hullscan::apps {
 namespace {
-
-int Fail(const Error& e) {
-  std::cerr << "hullscan: error (" << ErrorCodeName(e.code()) << "): " << e.message() << "\n";
-  return 2;
-}
 
 // "2024-01-01T00:00:00Z" → seconds since the epoch; -1 when malformed.
 int64_t ParseRfc3339(const std::string& s) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "apps/cmd_db.h"
+#include "apps/fail.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "bom/bom.h"
@@ -25,13 +26,6 @@
 
 namespace hullscan::apps {
 namespace {
-
-constexpr int kExitError = 2;
-
-int Fail(const Error& e) {
-  std::cerr << "hullscan: error (" << ErrorCodeName(e.code()) << "): " << e.message() << "\n";
-  return kExitError;
-}
 
 // "512MiB", "2GiB", "1000000" → bytes.
 Result<uint64_t> ParseSize(const std::string& text) {

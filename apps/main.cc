@@ -10,6 +10,7 @@
 #include "apps/cmd_db.h"
 #include "apps/cmd_scan.h"
 #include "apps/cmd_version.h"
+#include "apps/fail.h"
 #include "base/log.h"
 #include "base/status.h"
 #include "report/report.h"
@@ -23,7 +24,6 @@
 namespace hullscan {
 namespace {
 
-constexpr int kExitError = 2;
 
 struct GlobalFlags {
   bool quiet = false;
@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
-    return rc == 0 ? 0 : kExitError;
+    return rc == 0 ? 0 : apps::kExitError;
   }
   log::SetLevel(global.debug ? log::Level::kDebug : global.quiet ? log::Level::kError : log::Level::kWarn);
 
