@@ -10,9 +10,11 @@
 
 #include "apps/cmd_db.h"
 #include "apps/fail.h"
+#include "apps/progress_display.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "bom/bom.h"
+#include "cache/layer_cache.h"
 #include "io/reader.h"
 #include "match/matcher.h"
 #include "policy/policy.h"
@@ -155,104 +157,143 @@ bool IsSbomFile(const std::string& text) {
   return bom::LooksLikeSbom(head);
 }
 
-// The inventory of an image or root filesystem target.
-Result<inventory::Inventory> BuildInventory(Command command, const ScanFlags& flags, const std::string& text) {
-  HS_ASSIGN_OR_RETURN(source::Target target, source::ParseTarget(text));
-  if (command == Command::kRootfs && target.kind != source::TargetKind::kRootfs)
-    return InvalidArgument(text + " is not a directory (rootfs needs a root filesystem directory)");
-  if (command != Command::kRootfs && target.kind == source::TargetKind::kRootfs && !flags.input.empty())
-    return InvalidArgument(text + " is a directory: --input takes an image archive; use `hullscan rootfs DIR`");
-  scan::Options options;
-  if (!flags.platform.empty()) {
-    HS_ASSIGN_OR_RETURN(options.platform, oci::Platform::Parse(flags.platform));
-  }
-  if (!flags.max_layer_size.empty()) {
-    HS_ASSIGN_OR_RETURN(options.limits.max_layer_bytes, ParseSize(flags.max_layer_size));
-  }
-  options.parallelism = flags.parallelism;
-  return scan::BuildInventory(target, options);
-}
-
 // SBOMs are read whole; a bill of materials for a large image is a few MiB.
 constexpr uint64_t kMaxSbomBytes = uint64_t{256} << 20;
 
 }  // namespace
 
-int RunScan(Command command, ScanFlags flags) {
-  std::string text = flags.input.empty() ? flags.target : flags.input;
-  if (text.empty()) return Fail(InvalidArgument("no target: give an image, a path, or --input FILE"));
-  auto format = report::ParseFormat(flags.format);
-  if (!format.ok()) return Fail(format.error());
+Result<net::RegistryOptions> RegistryOptionsFromFlags(const ScanFlags& flags) {
+  net::RegistryOptions o;
+  if (!flags.username.empty()) o.credentials.username = flags.username;
+  if (!flags.password.empty()) o.credentials.password = flags.password;
+  if (flags.password_stdin) {
+    if (!flags.password.empty()) return InvalidArgument("--password and --password-stdin are mutually exclusive");
+    std::string line;
+    std::getline(std::cin, line);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    o.credentials.password = std::move(line);
+  }
+  if (o.credentials.password && !o.credentials.username)
+    return InvalidArgument("a password needs --username");
+  if (!flags.registry_token.empty()) o.credentials.registry_token = flags.registry_token;
+  o.ca_file = flags.cacert;
+  o.insecure = flags.insecure;
+  o.plain_http = flags.plain_http;
+  return o;
+}
 
-  // An SBOM as input (`scan-sbom FILE`, or a CycloneDX/SPDX file given to image/sbom, as `trivy sbom`).
-  bool sbom_input = command == Command::kScanSbom || (command != Command::kRootfs && IsSbomFile(text));
+struct ScanSession::State {
+  Command command;
+  ScanFlags flags;
+  report::Format format = report::Format::kTable;
+  bool vuln = false;
+  policy::Options policy;
+  std::unique_ptr<vulndb::Store> store;
+  std::unique_ptr<cache::LayerCache> cache;
+  net::RegistryOptions registry;
+};
 
+ScanSession::ScanSession(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ScanSession::~ScanSession() = default;
+const net::RegistryOptions& ScanSession::registry_options() const { return state_->registry; }
+
+Result<std::unique_ptr<ScanSession>> ScanSession::Create(Command command, ScanFlags flags) {
+  auto st = std::make_unique<State>();
+  st->command = command;
+  HS_ASSIGN_OR_RETURN(st->format, report::ParseFormat(flags.format));
+  std::string scanners = flags.scanners;
   // What runs: image and rootfs scan for vulnerabilities by default; `sbom` writes a bill of
   // materials unless asked for vulnerabilities too (or given an SBOM to scan).
-  std::string scanners = flags.scanners;
+  std::string text = flags.input.empty() ? flags.target : flags.input;
+  bool sbom_input = command == Command::kScanSbom || (command != Command::kRootfs && IsSbomFile(text));
   if (scanners.empty()) scanners = command == Command::kSbom && !sbom_input ? "none" : "vuln";
-  bool vuln = false;
-  for (std::string_view s : Split(scanners, ',')) {
-    s = TrimSpace(s);
-    if (s == "vuln") vuln = true;
-    else if (s != "none" && !s.empty())
-      return Fail(InvalidArgument("--scanners: unknown scanner " + QuoteForMessage(s) + " (use vuln, none)"));
+  for (std::string_view sc : Split(scanners, ',')) {
+    sc = TrimSpace(sc);
+    if (sc == "vuln") st->vuln = true;
+    else if (sc != "none" && !sc.empty())
+      return InvalidArgument("--scanners: unknown scanner " + QuoteForMessage(sc) + " (use vuln, none)");
   }
-  if (*format == report::Format::kSarif && !vuln)
-    return Fail(InvalidArgument("sarif reports findings: use it with --scanners vuln"));
-
-  policy::Options policy_options;
-  if (vuln) {
-    auto o = PolicyOptions(flags);
-    if (!o.ok()) return Fail(o.error());
-    policy_options = std::move(*o);
-  }
-  // Open the DB before the (longer) image scan, so a missing DB fails fast.
-  std::unique_ptr<vulndb::Store> store;
-  std::filesystem::path db_path = flags.db.empty() ? DefaultDbPath() : std::filesystem::path(flags.db);
-  if (vuln) {
+  if (st->format == report::Format::kSarif && !st->vuln)
+    return InvalidArgument("sarif reports findings: use it with --scanners vuln");
+  if (st->vuln) {
+    HS_ASSIGN_OR_RETURN(st->policy, PolicyOptions(flags));
+    // Open the DB before the (longer) image scan, so a missing DB fails fast.
+    std::filesystem::path db_path = flags.db.empty() ? DefaultDbPath() : std::filesystem::path(flags.db);
     auto opened = vulndb::Store::Open(db_path);
     if (!opened.ok()) {
       if (opened.error().code() == ErrorCode::kNotFound) {
-        return Fail(NotFound("no vulnerability database at " + db_path.string() +
-                             ": run `hullscan db update` (downloads the public feeds), or `hullscan db build --from "
-                             "DIR` with feed files you have; or scan with --scanners none for an SBOM only"));
+        return NotFound("no vulnerability database at " + db_path.string() +
+                        ": run `hullscan db update` (downloads the public feeds), or `hullscan db build --from "
+                        "DIR` with feed files you have; or scan with --scanners none for an SBOM only");
       }
-      return Fail(opened.error());
+      return std::move(opened).error();
     }
-    store = std::move(*opened);
+    st->store = std::move(*opened);
   }
+  HS_ASSIGN_OR_RETURN(st->registry, RegistryOptionsFromFlags(flags));
+  if (!flags.no_cache) {
+    std::filesystem::path dir = flags.cache_dir.empty() ? cache::DefaultCacheDir() : std::filesystem::path(flags.cache_dir);
+    auto opened = cache::LayerCache::Open(dir);
+    // The cache saves time; it never decides a scan: without it, layers are simply read.
+    if (opened.ok()) st->cache = std::move(*opened);
+    else log::Warn("layer cache unavailable, scanning without it: {}", opened.error().message());
+  }
+  st->flags = std::move(flags);
+  return std::unique_ptr<ScanSession>(new ScanSession(std::move(st)));
+}
 
-  Result<inventory::Inventory> inventory = Internal("no inventory");
+Result<ScanOutcome> ScanSession::Scan(const std::string& text, std::shared_ptr<net::RegistryClient> client,
+                                      scan::Progress* progress, scan::SharedLayers* shared_layers) {
+  const State& st = *state_;
+  const Command command = st.command;
+  const ScanFlags& flags = st.flags;
+  bool sbom_input = command == Command::kScanSbom || (command != Command::kRootfs && IsSbomFile(text));
+
+  inventory::Inventory inventory;
   if (sbom_input) {
-    auto content = io::ReadFile(text, kMaxSbomBytes);
-    if (!content.ok()) return Fail(content.error());
-    inventory = bom::ReadSbom(*content, text);
-    if (!inventory.ok()) return Fail(inventory.error());
+    HS_ASSIGN_OR_RETURN(std::string content, io::ReadFile(text, kMaxSbomBytes));
+    HS_ASSIGN_OR_RETURN(inventory, bom::ReadSbom(content, text));
   } else {
-    auto built = BuildInventory(command, flags, text);
-    if (!built.ok()) return Fail(built.error());
-    inventory = std::move(built);
+    HS_ASSIGN_OR_RETURN(source::Target target, source::ParseTarget(text));
+    if (command == Command::kRootfs && target.kind != source::TargetKind::kRootfs)
+      return InvalidArgument(text + " is not a directory (rootfs needs a root filesystem directory)");
+    if (command != Command::kRootfs && target.kind == source::TargetKind::kRootfs && !flags.input.empty())
+      return InvalidArgument(text + " is a directory: --input takes an image archive; use `hullscan rootfs DIR`");
+    scan::Options options;
+    if (!flags.platform.empty()) {
+      HS_ASSIGN_OR_RETURN(options.platform, oci::Platform::Parse(flags.platform));
+    }
+    if (!flags.max_layer_size.empty()) {
+      HS_ASSIGN_OR_RETURN(options.limits.max_layer_bytes, ParseSize(flags.max_layer_size));
+    }
+    options.parallelism = flags.parallelism;
+    options.registry = st.registry;
+    options.registry_client = std::move(client);
+    options.cache = st.cache.get();
+    options.progress = progress;
+    options.shared_layers = shared_layers;
+    HS_ASSIGN_OR_RETURN(inventory, scan::BuildInventory(target, options));
   }
-  for (const auto& d : inventory->diagnostics)
+  for (const auto& d : inventory.diagnostics)
     log::Warn("{}{}{}", d.path.empty() ? "" : d.path, d.path.empty() ? "" : ": ", d.message);
 
+  ScanOutcome outcome;
+  outcome.packages = inventory.packages.size();
+  outcome.manifest_digest = inventory.artifact.manifest_digest;
   report::ScanReport scan_report;
-  scan_report.inventory = &*inventory;
+  scan_report.inventory = &inventory;
   policy::Evaluated evaluated;
-  if (vuln) {
-    auto matched = match::MatchInventory(*store, *inventory);
-    if (!matched.ok()) return Fail(matched.error());
-    for (const auto& note : matched->notes) log::Warn("{}", note);
-    auto applied = policy::Apply(policy_options, std::move(matched->findings));
-    if (!applied.ok()) return Fail(applied.error());
-    evaluated = std::move(*applied);
+  if (st.vuln) {
+    HS_ASSIGN_OR_RETURN(auto matched, match::MatchInventory(*st.store, inventory));
+    for (const auto& note : matched.notes) log::Warn("{}", note);
+    HS_ASSIGN_OR_RETURN(evaluated, policy::Apply(st.policy, std::move(matched.findings)));
     for (const auto& rule : evaluated.expired_rules)
       log::Warn("{}: ignore rule for {} expired on {}", rule.origin, rule.id, rule.expires);
     scan_report.findings = &evaluated.findings;
     scan_report.scanners = {"vuln"};
-    auto info = store->Info();
+    auto info = st.store->Info();
     scan_report.db = {info.built_at, DbSources(info)};
+    outcome.summary = evaluated.summary;
   }
 
   report::Options ropts;
@@ -260,11 +301,28 @@ int RunScan(Command command, ScanFlags flags) {
   ropts.timestamp = report::ReportTimestamp();
   ropts.color = flags.output.empty() && ::isatty(STDOUT_FILENO);
   std::ostringstream out;
-  Status written = report::WriteReport(scan_report, *format, ropts, out);
-  if (!written.ok()) return Fail(written.error());
-  Status saved = WriteOutput(flags.output, out.str());
+  HS_TRY(report::WriteReport(scan_report, st.format, ropts, out));
+  outcome.report = std::move(out).str();
+  outcome.exit_code = evaluated.exit_code;
+  return outcome;
+}
+
+int RunScan(Command command, ScanFlags flags) {
+  std::string text = flags.input.empty() ? flags.target : flags.input;
+  if (text.empty()) return Fail(InvalidArgument("no target: give an image, a path, or --input FILE"));
+  const std::string output = flags.output;
+  const bool show_progress = !flags.quiet;
+  auto session = ScanSession::Create(command, std::move(flags));
+  if (!session.ok()) return Fail(session.error());
+  scan::Progress progress;
+  std::optional<ProgressDisplay> display;
+  if (show_progress) display.emplace(progress, "");
+  auto outcome = (*session)->Scan(text, nullptr, &progress);
+  display.reset();  // clears the progress line before anything else is printed
+  if (!outcome.ok()) return Fail(outcome.error());
+  Status saved = WriteOutput(output, outcome->report);
   if (!saved.ok()) return Fail(saved.error());
-  return evaluated.exit_code;
+  return outcome->exit_code;
 }
 
 }  // namespace hullscan::apps

@@ -8,11 +8,13 @@
 #include <sstream>
 
 #include "apps/cmd_db.h"
+#include "apps/cmd_registry.h"
 #include "apps/cmd_scan.h"
 #include "apps/cmd_version.h"
 #include "apps/fail.h"
 #include "base/log.h"
 #include "base/status.h"
+#include "cache/layer_cache.h"
 #include "report/report.h"
 #include "scan/scanner.h"
 #include "source/source.h"
@@ -47,6 +49,19 @@ void AddVulnFlags(CLI::App* cmd, ScanFlags& flags) {
   cmd->add_option("--sort-by", flags.sort_by, "Order of findings: severity, epss, kev, id, package")->capture_default_str();
 }
 
+// Registry access and the layer cache (Trivy's flag names where it has them).
+void AddRegistryFlags(CLI::App* cmd, ScanFlags& flags) {
+  cmd->add_option("--username", flags.username, "Registry user name (also HULLSCAN_USERNAME; default: docker/podman credentials)");
+  cmd->add_option("--password", flags.password, "Registry password (visible to other users: prefer --password-stdin or HULLSCAN_PASSWORD)");
+  cmd->add_flag("--password-stdin", flags.password_stdin, "Read the registry password from standard input");
+  cmd->add_option("--registry-token", flags.registry_token, "Bearer token to send to the registry as is");
+  cmd->add_option("--cacert", flags.cacert, "CA bundle to verify the registry's TLS certificate (default: the system store)");
+  cmd->add_flag("--insecure", flags.insecure, "Skip TLS verification (and allow plain HTTP) for this image's registry");
+  cmd->add_flag("--plain-http", flags.plain_http, "Talk plain HTTP to the registry");
+  cmd->add_option("--cache-dir", flags.cache_dir, "Layer analysis cache directory (default: $HULLSCAN_CACHE_DIR or ~/.cache/hullscan)");
+  cmd->add_flag("--no-cache", flags.no_cache, "Do not read or write the layer analysis cache");
+}
+
 void AddScanFlags(CLI::App* cmd, ScanFlags& flags, bool with_input) {
   cmd->add_option("-f,--format", flags.format, "Output format: table, json, cyclonedx, spdx-json, sarif")
       ->capture_default_str();
@@ -54,6 +69,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags& flags, bool with_input) {
   if (with_input) {
     cmd->add_option("--input", flags.input, "Image archive to scan (docker-archive or OCI tar)");
     cmd->add_option("--platform", flags.platform, "Platform to select from a multi-platform image (os/arch[/variant])");
+    AddRegistryFlags(cmd, flags);
   }
   cmd->add_option("--max-layer-size", flags.max_layer_size,
                   "Refuse layers that expand beyond this size (e.g. 8GiB; default 32GiB)");
@@ -77,7 +93,8 @@ int main(int argc, char** argv) {
   ScanFlags image_flags, sbom_flags, rootfs_flags;
   auto* image = app.add_subcommand("image", "Scan a container image (archive or OCI layout) for vulnerabilities");
   image->add_option("IMAGE", image_flags.target,
-                    "Image: docker-archive:FILE[:tag], oci-archive:FILE[:ref], oci:DIR[:ref], or a path");
+                    "Image: a registry reference (alpine:3.20, registry:5000/team/app@sha256:…, docker://REF), "
+                    "docker-archive:FILE[:tag], oci-archive:FILE[:ref], oci:DIR[:ref], or a path");
   AddScanFlags(image, image_flags, /*with_input=*/true);
 
   auto* sbom = app.add_subcommand("sbom", "Write a bill of materials (CycloneDX, SPDX, JSON, table) for a target");
@@ -101,6 +118,34 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   scan_sbom->add_option("-o,--output", scan_sbom_flags.output, "Write the report to FILE (written whole, or not at all)");
   AddVulnFlags(scan_sbom, scan_sbom_flags);
+
+  apps::RegistryScanFlags registry_flags;
+  auto* registry = app.add_subcommand("registry", "Scan the images of a whole registry");
+  registry->require_subcommand(1);
+  auto* registry_scan = registry->add_subcommand(
+      "scan", "Scan every repository (or those matching --repo) and their tags; one report per image and a summary");
+  registry_scan->add_option("REGISTRY", registry_flags.registry, "Registry host[:port]")->required();
+  registry_scan->add_option("--repo", registry_flags.repos, "Only repositories matching this glob (repeatable)");
+  registry_scan->add_option("--tags", registry_flags.tags, "Tags to scan: latest, all, or N (the N highest, versions compared numerically)")
+      ->capture_default_str();
+  registry_scan->add_option("--concurrency", registry_flags.concurrency, "Images scanned at once")->capture_default_str();
+  registry_scan->add_option("--output-dir", registry_flags.output_dir, "Folder for per-image reports: DIR/<repository>/<tag>.<ext> (default ./hullscan-reports)");
+  registry_scan->add_option("--summary-format", registry_flags.summary_format, "Summary: table or json")->capture_default_str();
+  registry_scan->add_option("--summary-output", registry_flags.summary_output, "Write the summary to FILE instead of standard output");
+  registry_flags.scan.format = "json";
+  registry_scan->add_option("-f,--format", registry_flags.scan.format, "Per-image report format: json, table, cyclonedx, spdx-json, sarif")
+      ->capture_default_str();
+  registry_scan->add_option("--max-layer-size", registry_flags.scan.max_layer_size, "Refuse layers that expand beyond this size");
+  registry_scan->add_option("--platform", registry_flags.scan.platform, "Platform to select from multi-platform images");
+  AddRegistryFlags(registry_scan, registry_flags.scan);
+  AddVulnFlags(registry_scan, registry_flags.scan);
+
+  auto* cache = app.add_subcommand("cache", "Manage the layer analysis cache");
+  cache->require_subcommand(1);
+  std::string cache_dir_flag;
+  auto* cache_clean = cache->add_subcommand("clean", "Remove every cached layer analysis");
+  cache_clean->add_option("--cache-dir", cache_dir_flag, "Cache directory (default: $HULLSCAN_CACHE_DIR or ~/.cache/hullscan)");
+  auto* cache_path = cache->add_subcommand("path", "Print the cache directory");
 
   auto* version = app.add_subcommand("version", "Print the version; compare versions under a scheme");
   std::string v_scheme, v_a, v_b;
@@ -144,7 +189,23 @@ int main(int argc, char** argv) {
   }
   log::SetLevel(global.debug ? log::Level::kDebug : global.quiet ? log::Level::kError : log::Level::kWarn);
 
+  image_flags.quiet = sbom_flags.quiet = registry_flags.scan.quiet = global.quiet;
   if (*image) return apps::RunScan(apps::Command::kImage, image_flags);
+  if (*registry_scan) {
+    if (!global.quiet && !global.debug) log::SetLevel(log::Level::kInfo);
+    return apps::RunRegistryScan(registry_flags);
+  }
+  if (*cache_clean) {
+    std::filesystem::path dir = cache_dir_flag.empty() ? cache::DefaultCacheDir() : std::filesystem::path(cache_dir_flag);
+    auto removed = cache::Clean(dir);
+    if (!removed.ok()) return apps::Fail(removed.error());
+    std::cout << "removed " << *removed << " cached layer analyses from " << dir.string() << "\n";
+    return 0;
+  }
+  if (*cache_path) {
+    std::cout << cache::DefaultCacheDir().string() << "\n";
+    return 0;
+  }
   if (*sbom) return apps::RunScan(apps::Command::kSbom, sbom_flags);
   if (*fs) {
     // A project directory is walked like a root filesystem: every analyzer reads what it finds,

@@ -37,6 +37,9 @@ struct Artifact {
   std::string variant;
   std::string created;
   std::vector<LayerInfo> layers;
+  // "registry/repo@sha256:…": the digest the reference resolved to in its registry (for a
+  // multi-platform image, the index's), as `docker inspect` shows RepoDigests. Registry images only.
+  std::vector<std::string> repo_digests;
   friend auto operator<=>(const Artifact&, const Artifact&) = default;
 };
 

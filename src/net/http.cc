@@ -9,15 +9,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <memory>
-#include <mutex>
-#include <random>
 #include <system_error>
 #include <thread>
 
 #include "base/log.h"
 #include "base/strings.h"
+#include "net/internal/curl_util.h"
 
 #ifndef HULLSCAN_VERSION
 #define HULLSCAN_VERSION "0.0.0"
@@ -29,11 +27,12 @@ namespace {
 constexpr long kMaxRedirects = 10;
 constexpr size_t kLocalChunk = size_t{1} << 20;
 
-void GlobalInitOnce() {
-  static std::once_flag once;
-  // Never cleaned up: other threads may still transfer while the process exits.
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+using internal::ErrorForStatus;
+using internal::GlobalInitOnce;
+using internal::HasControlChars;
+using internal::IsRetryableStatus;
+using internal::ParseRetryAfter;
+using internal::StatusText;
 
 // ---------------------------------------------------------------------------------------------
 // Where the body goes. Restart() is called before every try, so a retried transfer starts over.
@@ -99,91 +98,10 @@ class FileSink final : public BodySink {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-std::string_view ReasonPhrase(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 410: return "Gone";
-    case 416: return "Range Not Satisfiable";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
-  }
-}
-
-bool IsRetryableStatus(int status) { return status == 429 || (status >= 500 && status <= 599); }
-
-bool IsRetryableCurlCode(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_GOT_NOTHING:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR:
-      return true;
-    default:
-      return false;
-  }
-}
-
-Error ErrorForStatus(int status, std::string message) {
-  if (status == 404 || status == 410) return NotFound(std::move(message));
-  if (status == 401 || status == 403) return Error(ErrorCode::kPermissionDenied, std::move(message));
-  return Unavailable(std::move(message));
-}
-
-// Retry-After: delta-seconds or an HTTP-date. nullopt when absent or unreadable.
-std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value) {
-  value = TrimSpace(value);
-  if (value.empty()) return std::nullopt;
-  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    if (value.size() > 9) return std::chrono::hours(24 * 365);  // absurd: the cap applies
-    return std::chrono::seconds(std::stol(std::string(value)));
-  }
-  std::string text(value);
-  time_t when = curl_getdate(text.c_str(), nullptr);
-  if (when == -1) return std::nullopt;
-  time_t now = std::time(nullptr);
-  return std::chrono::seconds(when > now ? when - now : 0);
-}
+bool IsRetryableCurlCode(CURLcode code) { return internal::IsRetryableCurlCode(static_cast<int>(code)); }
 
 std::chrono::milliseconds Backoff(const RequestOptions& options, int failed_attempts) {
-  using std::chrono::milliseconds;
-  int64_t base = std::max<int64_t>(options.initial_backoff.count(), 0);
-  int64_t cap = std::max<int64_t>(options.max_backoff.count(), 0);
-  int64_t delay = base;
-  for (int i = 1; i < failed_attempts && delay < cap; ++i) delay *= 2;
-  delay = std::min(delay, cap);
-  // Jitter keeps many clients that failed together from coming back together.
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::uniform_int_distribution<int64_t> dist(delay / 2, std::max<int64_t>(delay, delay / 2));
-  return milliseconds(dist(rng));
-}
-
-bool HasControlChars(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+  return internal::Backoff(options.initial_backoff, options.max_backoff, failed_attempts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,11 +263,6 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     return 0;
   }
   return total;
-}
-
-std::string StatusText(int status, std::string_view reason) {
-  if (reason.empty()) reason = ReasonPhrase(status);
-  return reason.empty() ? std::to_string(status) : fmt::format("{} {}", status, reason);
 }
 
 Result<Response> Transfer(std::string_view method, std::string_view url, const RequestOptions& options,

@@ -3,10 +3,16 @@
 
 #include <optional>
 
+#include <memory>
+
 #include "base/status.h"
+#include "cache/layer_cache.h"
 #include "inventory/inventory.h"
 #include "layer/layer.h"
+#include "net/registry.h"
 #include "oci/image.h"
+#include "scan/progress.h"
+#include "scan/shared_layers.h"
 #include "source/source.h"
 
 namespace hullscan::scan {
@@ -15,6 +21,16 @@ struct Options {
   std::optional<oci::Platform> platform;  // default: the host's
   layer::Limits limits;
   int parallelism = 0;                    // layers analysed at once; 0 = one per core
+  // Registry images: how to connect, or a shared client (see source::OpenOptions).
+  net::RegistryOptions registry;
+  std::shared_ptr<net::RegistryClient> registry_client;
+  // Per-layer analysis cache, used for registry images: a layer analysed before (same diff_id,
+  // same analyzer versions) is taken from the cache and never downloaded. Local archives and
+  // layouts are always read: they are already on disk, and reading them is what verifies them.
+  cache::LayerCache* cache = nullptr;
+  Progress* progress = nullptr;  // counters for a progress display; may be null
+  // Images scanned at the same time (a registry sweep) share layers in flight; may be null.
+  SharedLayers* shared_layers = nullptr;
 };
 
 // The bill of materials of an image or root filesystem: every layer read once (in parallel),

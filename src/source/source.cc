@@ -5,11 +5,16 @@
 #include <nlohmann/json.hpp>
 
 #include "base/strings.h"
+#include "net/reference.h"
+#include "source/internal.h"
 #include "source/storage.h"
 
 namespace hullscan::source {
 
+using internal::AttachHistory;
 using internal::BlobPath;
+using internal::FillArtifactFromConfig;
+using internal::IsLayerMediaType;
 using internal::Storage;
 using nlohmann::json;
 
@@ -19,6 +24,7 @@ std::string_view TargetKindName(TargetKind kind) {
     case TargetKind::kOciArchive: return "oci-archive";
     case TargetKind::kOciLayout: return "oci";
     case TargetKind::kRootfs: return "rootfs";
+    case TargetKind::kRegistry: return "registry";
   }
   return "unknown";
 }
@@ -26,7 +32,7 @@ std::string_view TargetKindName(TargetKind kind) {
 namespace {
 
 constexpr std::string_view kRefNameAnnotation = "org.opencontainers.image.ref.name";
-constexpr int kMaxIndexDepth = 4;
+using internal::kMaxIndexDepth;
 
 bool IsDir(const std::string& p) {
   struct stat st {};
@@ -70,33 +76,6 @@ Result<TargetKind> DetectKind(const std::string& path) {
   return InvalidArgument(path + " is a tar archive but has neither manifest.json (docker-archive) nor oci-layout (OCI)");
 }
 
-// Maps history entries that made layers (empty_layer false) onto the layers, in order.
-void AttachHistory(const oci::ImageConfig& config, std::vector<LayerBlob>& layers) {
-  size_t i = 0;
-  for (const auto& h : config.history) {
-    if (h.empty_layer) continue;
-    if (i >= layers.size()) break;
-    layers[i++].created_by = h.created_by;
-  }
-}
-
-void FillArtifactFromConfig(const oci::ImageConfig& config, const std::vector<LayerBlob>& layers,
-                            inventory::Artifact& a) {
-  a.os = config.os;
-  a.architecture = config.architecture;
-  a.variant = config.variant;
-  a.created = config.created;
-  for (const auto& l : layers) {
-    inventory::LayerInfo li;
-    li.digest = l.digest ? l.digest->ToString() : "";
-    li.diff_id = l.diff_id.ToString();
-    li.media_type = l.media_type;
-    li.size = l.size;
-    li.created_by = l.created_by;
-    a.layers.push_back(std::move(li));
-  }
-}
-
 class StoredImage final : public Image {
  public:
   StoredImage(std::unique_ptr<Storage> storage, std::vector<std::string> layer_names)
@@ -116,10 +95,6 @@ class StoredImage final : public Image {
   std::vector<std::string> layer_names_;
 };
 
-bool IsLayerMediaType(std::string_view mt) {
-  return mt.empty() || mt.starts_with("application/vnd.oci.image.layer.") ||
-         mt.starts_with("application/vnd.docker.image.rootfs.");
-}
 
 // ---------------------------------------------------------------------------------------------
 // OCI image layout (directory or tar)
@@ -339,6 +314,41 @@ Result<std::unique_ptr<Image>> OpenDockerArchive(std::unique_ptr<Storage> storag
 
 }  // namespace
 
+namespace internal {
+
+void AttachHistory(const oci::ImageConfig& config, std::vector<LayerBlob>& layers) {
+  size_t i = 0;
+  for (const auto& h : config.history) {
+    if (h.empty_layer) continue;
+    if (i >= layers.size()) break;
+    layers[i++].created_by = h.created_by;
+  }
+}
+
+void FillArtifactFromConfig(const oci::ImageConfig& config, const std::vector<LayerBlob>& layers,
+                            inventory::Artifact& a) {
+  a.os = config.os;
+  a.architecture = config.architecture;
+  a.variant = config.variant;
+  a.created = config.created;
+  for (const auto& l : layers) {
+    inventory::LayerInfo li;
+    li.digest = l.digest ? l.digest->ToString() : "";
+    li.diff_id = l.diff_id.ToString();
+    li.media_type = l.media_type;
+    li.size = l.size;
+    li.created_by = l.created_by;
+    a.layers.push_back(std::move(li));
+  }
+}
+
+bool IsLayerMediaType(std::string_view mt) {
+  return mt.empty() || mt.starts_with("application/vnd.oci.image.layer.") ||
+         mt.starts_with("application/vnd.docker.image.rootfs.");
+}
+
+}  // namespace internal
+
 Result<Target> ParseTarget(std::string_view text) {
   if (text.empty()) return InvalidArgument("empty image target");
   struct Prefix {
@@ -353,6 +363,18 @@ Result<Target> ParseTarget(std::string_view text) {
   };
   Target t;
   t.display_name = std::string(text);
+  // Registry images: skopeo's "docker://" transport and Syft's "registry:" scheme say so
+  // explicitly; a bare reference is one when no such file exists.
+  for (std::string_view scheme : {"docker://", "registry:"}) {
+    if (!StartsWith(text, scheme)) continue;
+    std::string_view rest = text.substr(scheme.size());
+    auto ref = net::Reference::Parse(rest);
+    if (!ref.ok()) return std::move(ref).error().AddContext(std::string(text));
+    t.kind = TargetKind::kRegistry;
+    t.ref = ref->ToString();
+    t.display_name = std::string(rest);
+    return t;
+  }
   for (const auto& p : kPrefixes) {
     if (!StartsWith(text, p.text)) continue;
     std::string_view rest = text.substr(p.text.size());
@@ -366,11 +388,16 @@ Result<Target> ParseTarget(std::string_view text) {
     return t;
   }
   std::tie(t.path, t.ref) = SplitPathRef(text);
-  if (!Exists(t.path) && LooksLikeImageReference(text))
-    return Unsupported("'" + std::string(text) +
-                       "' is not a file or directory here; pulling images from a registry is not supported yet: "
-                       "save the image first (docker save -o img.tar, or skopeo copy docker://… oci-archive:img.tar) "
-                       "and scan the archive");
+  if (!Exists(t.path) && LooksLikeImageReference(text)) {
+    auto ref = net::Reference::Parse(text);
+    if (!ref.ok())
+      return InvalidArgument("'" + std::string(text) + "' is neither a file nor a valid image reference (" +
+                             ref.error().message() + ")");
+    t.kind = TargetKind::kRegistry;
+    t.path.clear();
+    t.ref = ref->ToString();
+    return t;
+  }
   HS_ASSIGN_OR_RETURN(t.kind, DetectKind(t.path));
   return t;
 }
@@ -391,6 +418,8 @@ Result<std::unique_ptr<Image>> OpenImage(const Target& target, const OpenOptions
     }
     case TargetKind::kRootfs:
       return InvalidArgument(target.path + " is a root filesystem directory, not an image");
+    case TargetKind::kRegistry:
+      return internal::OpenRegistryImage(target, options);
   }
   return Internal("unknown target kind");
 }

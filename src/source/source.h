@@ -14,6 +14,7 @@
 #include "base/status.h"
 #include "inventory/inventory.h"
 #include "io/reader.h"
+#include "net/registry.h"
 #include "oci/image.h"
 
 namespace hullscan::source {
@@ -23,20 +24,24 @@ enum class TargetKind {
   kOciArchive,     // an OCI image layout packed in a tar
   kOciLayout,      // an OCI image layout directory
   kRootfs,         // a plain root filesystem directory
+  kRegistry,       // an image in an OCI registry, pulled over the distribution API
 };
 std::string_view TargetKindName(TargetKind kind);
 
 struct Target {
   TargetKind kind = TargetKind::kDockerArchive;
-  std::string path;
-  std::string ref;  // tag / ref name selecting one image in a multi-image archive or layout
+  std::string path;  // empty for kRegistry
+  // Tag / ref name selecting one image in a multi-image archive or layout; for kRegistry the
+  // image reference ("docker.io/library/alpine:3.20", fully qualified).
+  std::string ref;
   std::string display_name;  // what reports call the artifact
 };
 
 // Parses a target as Trivy, Grype and skopeo write them: "docker-archive:FILE[:ref]",
-// "oci-archive:FILE[:ref]", "oci:DIR[:ref]", "dir:PATH", "rootfs:PATH", or a bare path whose
-// kind is detected from its content (a directory with oci-layout, a tar with manifest.json or
-// oci-layout, any other directory is a rootfs).
+// "oci-archive:FILE[:ref]", "oci:DIR[:ref]", "dir:PATH", "rootfs:PATH", "docker://REF" or
+// "registry:REF" (a registry image), or a bare text: a path whose kind is detected from its
+// content (a directory with oci-layout, a tar with manifest.json or oci-layout, any other
+// directory is a rootfs), else, when it parses as an image reference, a registry image.
 Result<Target> ParseTarget(std::string_view text);
 
 // One layer of an image, in manifest order (lowest first).
@@ -67,6 +72,10 @@ class Image {
 struct OpenOptions {
   // The platform to select from a multi-platform index; default: the host's.
   std::optional<oci::Platform> platform;
+  // Registry images: how to connect (auth, TLS), or a client to share (a sweep of a registry
+  // reuses one client, its connections and tokens, for every image of that registry).
+  net::RegistryOptions registry;
+  std::shared_ptr<net::RegistryClient> registry_client;
 };
 
 // Opens an image target (not a rootfs). Every metadata blob read on the way (manifest, config)

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "base/status.h"
+#include "cli_runner.h"
 #include "testing/testdata.h"
 
 namespace hullscan {
@@ -41,35 +42,10 @@ RunResult Shell(const std::string& command) {
   return r;
 }
 
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-fs::path ImagesDir() {
-  const char* env = std::getenv("HULLSCAN_IMAGES");
-  return env ? fs::path(env) : fs::path();
-}
-
-struct ImageRow {
-  std::string key, ref, manifest_digest;
-};
-
-std::vector<ImageRow> Images() {
-  std::vector<ImageRow> rows;
-  std::ifstream in(ImagesDir() / "images.tsv");
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, '\t')) f.push_back(cell);
-    if (f.size() >= 7) rows.push_back({f[0], f[1], f[6]});
-  }
-  return rows;
-}
+using hullscan::testing::ImageRow;
+using hullscan::testing::Images;
+using hullscan::testing::ImagesDir;
+using hullscan::testing::Quote;
 
 class E2E : public ::testing::Test {
  protected:

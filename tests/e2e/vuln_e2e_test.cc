@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli_runner.h"
 #include "testing/testdata.h"
 
 namespace hullscan {
@@ -20,41 +21,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs hullscan with `args` (already quoted), capturing stdout and stderr separately.
-CliRun Hullscan(const std::string& args, const fs::path& dir) {
-  fs::path out = dir / "stdout", err = dir / "stderr";
-  std::string cmd = std::string(HULLSCAN_BIN) + " " + args + " >" + Quote(out.string()) + " 2>" + Quote(err.string());
-  int status = std::system(cmd.c_str());
-  CliRun r;
-  r.exit_code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
-}
-
-fs::path ImagesDir() {
-  const char* env = std::getenv("HULLSCAN_IMAGES");
-  return env ? fs::path(env) : fs::path();
-}
+using hullscan::testing::CliRun;
+using hullscan::testing::Hullscan;
+using hullscan::testing::ImagesDir;
+using hullscan::testing::Quote;
+using hullscan::testing::Slurp;
 
 class VulnE2E : public ::testing::Test {
  protected:

@@ -193,7 +193,14 @@ ImageIdentity IdentifyImage(const inventory::Artifact& artifact) {
   }
   if (id.reference) {
     id.purl += sep + std::string("repository_url=") + inventory::PurlEscape(id.reference->RepositoryUrl());
-    id.repo_digest = id.reference->RepositoryUrl() + "@" + artifact.manifest_digest;
+    // A registry image resolved through an index: the repository's digest is the index's (what
+    // the tag points to), not the platform manifest's.
+    std::string digest = artifact.manifest_digest;
+    if (!artifact.repo_digests.empty()) {
+      std::string_view rd = artifact.repo_digests.front();
+      if (size_t at = rd.rfind('@'); at != std::string_view::npos) digest = std::string(rd.substr(at + 1));
+    }
+    id.repo_digest = id.reference->RepositoryUrl() + "@" + digest;
   }
   return id;
 }
