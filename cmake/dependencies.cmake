@@ -12,6 +12,8 @@ pkg_check_modules(ISAL REQUIRED IMPORTED_TARGET libisal)   # io: gzip layers (IS
 pkg_check_modules(RPM REQUIRED IMPORTED_TARGET rpm)        # analyze/rpm: header blobs
 pkg_check_modules(YAML_CPP REQUIRED IMPORTED_TARGET yaml-cpp)       # vulndb (OSV YAML, secdb), policy, lang lockfiles
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)     # vulndb (RustSec front matter), lang (Cargo.lock)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)                  # checks/secret: exact secret patterns (linear time)
+pkg_check_modules(HS REQUIRED IMPORTED_TARGET libhs)                 # checks/secret: one-pass keyword prefilter (Hyperscan)
 find_package(ZLIB REQUIRED)               # analyze/lang/rust: cargo-auditable .dep-v0 sections
 find_package(CURL REQUIRED)               # net: HTTPS downloads (db update, registries)
 find_package(Threads REQUIRED)

@@ -30,6 +30,26 @@ struct File {
   std::string content;
 };
 
+// Every entry of a layer, before any content: for checks that look at modes, owners and names
+// rather than contents (setuid files, world-writable directories, leftovers).
+struct EntryMeta {
+  std::string_view path;  // clean, relative to the root
+  char type = 'f';        // 'f' regular file, 'd' directory, 'l' symlink, 'h' hard link, 'o' other
+  uint32_t mode = 0;      // permission bits incl. setuid/setgid/sticky
+  int64_t uid = 0;
+  int64_t gid = 0;
+  int64_t size = 0;
+};
+
+// An analyzer that also observes entries overrides these two. Observe() is called for every
+// entry of every layer (whiteouts excluded), so it must be cheap; what it records goes into `out`.
+// LayerAnalysis then also records LayerResult::written_paths.
+class EntryObserver {
+ public:
+  virtual ~EntryObserver() = default;
+  virtual void Observe(const EntryMeta& entry, inventory::LayerResult& out) const = 0;
+};
+
 class Analyzer {
  public:
   virtual ~Analyzer() = default;
@@ -49,6 +69,8 @@ class Analyzer {
   // Analyze() is then called with one file as soon as its content is read, and the content is not
   // kept for the rest of the layer, so wanting many large files costs no memory.
   virtual bool AnalyzesEachFile() const { return false; }
+  // Non-null for analyzers that observe every entry (see EntryObserver).
+  virtual const EntryObserver* Observer() const { return nullptr; }
 };
 
 using AnalyzerList = std::vector<std::unique_ptr<Analyzer>>;

@@ -11,9 +11,30 @@ namespace hullscan::analyze {
 LayerAnalysis::LayerAnalysis(const AnalyzerList& analyzers, std::string diff_id) : analyzers_(analyzers) {
   assert(analyzers.size() <= 64);
   result_.diff_id = std::move(diff_id);
+  for (const auto& a : analyzers_)
+    if (const EntryObserver* o = a->Observer()) observers_.push_back(o);
 }
 
+namespace {
+
+char EntryTypeCode(io::EntryType type) {
+  switch (type) {
+    case io::EntryType::kFile: return 'f';
+    case io::EntryType::kDirectory: return 'd';
+    case io::EntryType::kSymlink: return 'l';
+    case io::EntryType::kHardlink: return 'h';
+    default: return 'o';
+  }
+}
+
+}  // namespace
+
 void LayerAnalysis::OnEntry(const layer::EntryInfo& entry) {
+  if (!observers_.empty()) {
+    EntryMeta meta{entry.path, EntryTypeCode(entry.type), entry.mode, entry.uid, entry.gid, entry.size};
+    for (const EntryObserver* o : observers_) o->Observe(meta, result_);
+    result_.written_paths.push_back(inventory::PathHash(entry.path));
+  }
   if (entry.type == io::EntryType::kFile || entry.type == io::EntryType::kDirectory) return;
   FileInfo info{entry.path, entry.mode, entry.size};
   uint64_t mask = 0;
@@ -84,6 +105,9 @@ void LayerAnalysis::OnDiagnostic(std::string_view path, std::string message) {
 }
 
 inventory::LayerResult LayerAnalysis::Finish() && {
+  std::sort(result_.written_paths.begin(), result_.written_paths.end());
+  result_.written_paths.erase(std::unique(result_.written_paths.begin(), result_.written_paths.end()),
+                              result_.written_paths.end());
   // A path may appear twice in one tar (the later entry wins, as on extraction).
   std::vector<size_t> order(files_.size());
   std::iota(order.begin(), order.end(), 0);

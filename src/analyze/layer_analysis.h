@@ -33,6 +33,7 @@ class LayerAnalysis final : public layer::Consumer {
   // For each wanted file (parallel to files_): which analyzers asked for it (bit i = analyzer i).
   std::vector<uint64_t> wanted_by_;
   uint64_t pending_mask_ = 0;  // set by WantedContentLimit for the file whose content comes next
+  std::vector<const EntryObserver*> observers_;
 };
 
 }  // namespace hullscan::analyze

@@ -22,7 +22,9 @@ namespace {
 using inventory::Diagnostic;
 using inventory::LayerResult;
 using inventory::Location;
+using inventory::NotableFile;
 using inventory::OwnedFiles;
+using inventory::SecretHit;
 using inventory::Package;
 using inventory::PackageDb;
 using inventory::PackageType;
@@ -43,7 +45,7 @@ using inventory::PackageType;
 //
 // Bump kFormatVersion whenever the encoding or any serialised struct changes; entries written
 // with another version are misses.
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 constexpr char kMagic[4] = {'H', 'S', 'L', 'R'};
 constexpr size_t kHeaderSize = sizeof(kMagic) + 4 + 8;
 
@@ -55,7 +57,9 @@ static_assert(sizeof(Package) == 480, "Package changed: update the cache seriali
 static_assert(sizeof(PackageDb) == 88, "PackageDb changed: update the cache serialisation");
 static_assert(sizeof(OwnedFiles) == 88, "OwnedFiles changed: update the cache serialisation");
 static_assert(sizeof(Diagnostic) == 96, "Diagnostic changed: update the cache serialisation");
-static_assert(sizeof(LayerResult) == 200, "LayerResult changed: update the cache serialisation");
+static_assert(sizeof(SecretHit) == 232, "SecretHit changed: update the cache serialisation");
+static_assert(sizeof(NotableFile) == 88, "NotableFile changed: update the cache serialisation");
+static_assert(sizeof(LayerResult) == 272, "LayerResult changed: update the cache serialisation");
 #endif
 
 // Detects torn or bit-rotted values (SQLite keeps no page checksums); not a security measure.
@@ -171,6 +175,35 @@ class Writer {
     StrList(r.opaque_dirs);
     Varint(r.diagnostics.size());
     for (const Diagnostic& d : r.diagnostics) Write(d);
+    Varint(r.secrets.size());
+    for (const SecretHit& h : r.secrets) Write(h);
+    Varint(r.notable_files.size());
+    for (const NotableFile& f : r.notable_files) Write(f);
+    // Sorted hashes: deltas are small varints.
+    Varint(r.written_paths.size());
+    uint64_t previous = 0;
+    for (uint64_t h : r.written_paths) {
+      Varint(h - previous);
+      previous = h;
+    }
+  }
+  void Write(const SecretHit& h) {
+    Str(h.rule_id);
+    Str(h.category);
+    Str(h.title);
+    Str(h.severity);
+    Str(h.path);
+    Varint(static_cast<uint64_t>(std::max(h.line, 0)));
+    Str(h.match);
+    Str(h.layer_diff_id);
+  }
+  void Write(const NotableFile& f) {
+    Str(f.path);
+    out_.push_back(f.type);
+    Varint(f.mode);
+    Varint(static_cast<uint64_t>(f.uid));
+    Varint(static_cast<uint64_t>(f.gid));
+    Str(f.layer_diff_id);
   }
 
  private:
@@ -332,6 +365,45 @@ class Reader {
     n = Count();
     r.diagnostics.reserve(n);
     for (size_t i = 0; i < n && ok(); ++i) Read(r.diagnostics.emplace_back());
+    n = Count();
+    r.secrets.reserve(n);
+    for (size_t i = 0; i < n && ok(); ++i) Read(r.secrets.emplace_back());
+    n = Count();
+    r.notable_files.reserve(n);
+    for (size_t i = 0; i < n && ok(); ++i) Read(r.notable_files.emplace_back());
+    n = Count();
+    r.written_paths.reserve(n);
+    uint64_t previous = 0;
+    for (size_t i = 0; i < n && ok(); ++i) {
+      uint64_t delta = Varint();
+      if (i > 0 && delta == 0) return Fail("written paths not strictly increasing");
+      if (delta > UINT64_MAX - previous) return Fail("written path hash overflow");
+      previous += delta;
+      r.written_paths.push_back(previous);
+    }
+  }
+  void Read(SecretHit& h) {
+    h.rule_id = Str();
+    h.category = Str();
+    h.title = Str();
+    h.severity = Str();
+    h.path = Str();
+    uint64_t line = Varint();
+    if (line > static_cast<uint64_t>(INT32_MAX)) return Fail("line number out of range");
+    h.line = static_cast<int>(line);
+    h.match = Str();
+    h.layer_diff_id = Str();
+  }
+  void Read(NotableFile& f) {
+    f.path = Str();
+    if (pos_ >= in_.size()) return Fail("truncated file type");
+    f.type = in_[pos_++];
+    uint64_t mode = Varint();
+    if (mode > UINT32_MAX) return Fail("mode out of range");
+    f.mode = static_cast<uint32_t>(mode);
+    f.uid = static_cast<int64_t>(Varint());
+    f.gid = static_cast<int64_t>(Varint());
+    f.layer_diff_id = Str();
   }
 
  private:

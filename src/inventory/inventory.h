@@ -25,6 +25,31 @@ struct LayerInfo {
 
 enum class ArtifactKind { kImage, kRootfs };
 
+// One step of the image's build history (the config's "history").
+struct HistoryStep {
+  std::string created;
+  std::string created_by;  // "/bin/sh -c #(nop) USER app", "RUN apt-get …"
+  bool empty_layer = false;
+  friend auto operator<=>(const HistoryStep&, const HistoryStep&) = default;
+};
+
+// What the image runs as and with: the runtime part of its config, for the configuration checks
+// (checks/image). Never written to reports whole: ENV values may be secrets.
+struct RuntimeConfig {
+  bool present = false;  // false for a root filesystem or an SBOM
+  std::string user;      // "", "root", "0:0", "app", "10001:10001"
+  std::vector<std::string> env;  // "NAME=value"
+  std::map<std::string, std::string> labels;
+  std::vector<std::string> exposed_ports;  // "22/tcp"
+  std::vector<std::string> volumes;
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> cmd;
+  std::string working_dir;
+  std::vector<std::string> healthcheck;  // the HEALTHCHECK test; empty when there is none
+  std::vector<HistoryStep> history;
+  friend auto operator<=>(const RuntimeConfig&, const RuntimeConfig&) = default;
+};
+
 // What was scanned. For images, the identity a report must carry: digests, platform, layers.
 struct Artifact {
   ArtifactKind kind = ArtifactKind::kImage;
@@ -40,6 +65,7 @@ struct Artifact {
   // "registry/repo@sha256:…": the digest the reference resolved to in its registry (for a
   // multi-platform image, the index's), as `docker inspect` shows RepoDigests. Registry images only.
   std::vector<std::string> repo_digests;
+  RuntimeConfig runtime;
   friend auto operator<=>(const Artifact&, const Artifact&) = default;
 };
 
@@ -50,6 +76,10 @@ struct Inventory {
   // The merged distro-identifying files, input to distro detection.
   std::map<std::string, std::string> os_files;
   std::vector<Diagnostic> diagnostics;  // sorted
+  // Secrets in any layer's files, deleted or not, each with its layer; sorted.
+  std::vector<SecretHit> secrets;
+  // Notable files of the final filesystem (whiteouts applied), each with the layer that wrote it; sorted.
+  std::vector<NotableFile> notable_files;
 };
 
 // Merges per-layer results, lowest layer first, into one inventory: a file rewritten by a later

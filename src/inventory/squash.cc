@@ -114,6 +114,9 @@ void Canonicalize(Inventory& inv) {
   });
   std::sort(inv.diagnostics.begin(), inv.diagnostics.end());
   inv.diagnostics.erase(std::unique(inv.diagnostics.begin(), inv.diagnostics.end()), inv.diagnostics.end());
+  std::sort(inv.secrets.begin(), inv.secrets.end());
+  inv.secrets.erase(std::unique(inv.secrets.begin(), inv.secrets.end()), inv.secrets.end());
+  std::sort(inv.notable_files.begin(), inv.notable_files.end());
 }
 
 Inventory Squash(const Artifact& artifact, std::span<const LayerResult> layers) {
@@ -123,6 +126,7 @@ Inventory Squash(const Artifact& artifact, std::span<const LayerResult> layers) 
   std::map<std::string, Layered<const PackageDb*>> dbs;
   std::map<std::string, Layered<const OwnedFiles*>> lists;
   std::map<std::string, Layered<const std::string*>> os_files;
+  std::map<std::string, Layered<const NotableFile*>> notable;
   // Every version of every database file, per layer, to find where each package first appeared.
   std::map<std::string, std::vector<Layered<const PackageDb*>>> db_history;
 
@@ -131,6 +135,14 @@ Inventory Squash(const Artifact& artifact, std::span<const LayerResult> layers) 
     ApplyDeletions(dbs, layer);
     ApplyDeletions(lists, layer);
     ApplyDeletions(os_files, layer);
+    ApplyDeletions(notable, layer);
+    // A notable file rewritten by this layer without the notable bits is no longer notable.
+    if (!layer.written_paths.empty()) {
+      for (auto it = notable.begin(); it != notable.end();) {
+        bool rewritten = std::binary_search(layer.written_paths.begin(), layer.written_paths.end(), PathHash(it->first));
+        it = rewritten ? notable.erase(it) : std::next(it);
+      }
+    }
     for (auto& [path, history] : db_history) {
       bool gone = false;
       for (const auto& w : layer.whiteouts) gone = gone || IsUnder(path, w);
@@ -143,6 +155,12 @@ Inventory Squash(const Artifact& artifact, std::span<const LayerResult> layers) 
     }
     for (const auto& l : layer.owned_files) lists[l.path] = {i, &l};
     for (const auto& [path, content] : layer.os_files) os_files[path] = {i, &content};
+    for (const auto& f : layer.notable_files) notable[f.path] = {i, &f};
+    for (const auto& secret : layer.secrets) {
+      SecretHit hit = secret;
+      hit.layer_diff_id = layer.diff_id;
+      inv.secrets.push_back(std::move(hit));
+    }
     for (const auto& d : layer.diagnostics) {
       Diagnostic diag = d;
       if (diag.layer_diff_id.empty()) diag.layer_diff_id = layer.diff_id;
@@ -177,6 +195,11 @@ Inventory Squash(const Artifact& artifact, std::span<const LayerResult> layers) 
     }
   }
   for (const auto& [path, f] : os_files) inv.os_files[path] = *f.value;
+  for (const auto& [path, f] : notable) {
+    NotableFile file = *f.value;
+    file.layer_diff_id = layers[f.layer].diff_id;
+    inv.notable_files.push_back(std::move(file));
+  }
 
   Canonicalize(inv);
   return inv;

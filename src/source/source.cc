@@ -329,6 +329,18 @@ void FillArtifactFromConfig(const oci::ImageConfig& config, const std::vector<La
                             inventory::Artifact& a) {
   a.os = config.os;
   a.architecture = config.architecture;
+  inventory::RuntimeConfig& r = a.runtime;
+  r.present = true;
+  r.user = config.config.user;
+  r.env = config.config.env;
+  r.labels = config.config.labels;
+  r.exposed_ports = config.config.exposed_ports;
+  r.volumes = config.config.volumes;
+  r.entrypoint = config.config.entrypoint;
+  r.cmd = config.config.cmd;
+  r.working_dir = config.config.working_dir;
+  r.healthcheck = config.config.healthcheck_test;
+  for (const auto& h : config.history) r.history.push_back({h.created, h.created_by, h.empty_layer});
   a.variant = config.variant;
   a.created = config.created;
   for (const auto& l : layers) {

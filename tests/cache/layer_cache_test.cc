@@ -161,6 +161,11 @@ LayerResult EveryFieldResult() {
   r.diagnostics = {{.layer_diff_id = r.diff_id, .path = "var/lib/dpkg/status", .message = "line 3: missing Version"},
                    {.layer_diff_id = "", .path = "", .message = "ünïcode and \0 bytes"}};
   r.diagnostics[1].message.push_back('\0');
+  r.secrets = {{.rule_id = "aws-access-key-id", .category = "AWS", .title = "AWS Access Key ID", .severity = "CRITICAL",
+                .path = "app/.env", .line = 3, .match = "AWS_ACCESS_KEY_ID=********************", .layer_diff_id = "l"}};
+  r.notable_files = {{.path = "usr/bin/passwd", .type = 'f', .mode = 04755, .uid = 0, .gid = 0, .layer_diff_id = "x"},
+                     {.path = "tmp", .type = 'd', .mode = 01777, .uid = 1, .gid = 2, .layer_diff_id = ""}};
+  r.written_paths = {1, 17, 0xffffffffffffff00ull};
   return r;
 }
 
@@ -205,6 +210,21 @@ TEST(LayerResultCodecTest, EveryFieldIsSerialised) {
       {"diagnostic.layer_diff_id", [](LayerResult& r) { r.diagnostics[0].layer_diff_id += "x"; }},
       {"diagnostic.path", [](LayerResult& r) { r.diagnostics[0].path += "x"; }},
       {"diagnostic.message", [](LayerResult& r) { r.diagnostics[0].message += "x"; }},
+      {"secret.rule_id", [](LayerResult& r) { r.secrets[0].rule_id += "x"; }},
+      {"secret.category", [](LayerResult& r) { r.secrets[0].category += "x"; }},
+      {"secret.title", [](LayerResult& r) { r.secrets[0].title += "x"; }},
+      {"secret.severity", [](LayerResult& r) { r.secrets[0].severity = "HIGH"; }},
+      {"secret.path", [](LayerResult& r) { r.secrets[0].path += "x"; }},
+      {"secret.line", [](LayerResult& r) { r.secrets[0].line = 4; }},
+      {"secret.match", [](LayerResult& r) { r.secrets[0].match += "x"; }},
+      {"secret.layer_diff_id", [](LayerResult& r) { r.secrets[0].layer_diff_id += "x"; }},
+      {"notable.path", [](LayerResult& r) { r.notable_files[0].path += "x"; }},
+      {"notable.type", [](LayerResult& r) { r.notable_files[0].type = 'h'; }},
+      {"notable.mode", [](LayerResult& r) { r.notable_files[0].mode = 02755; }},
+      {"notable.uid", [](LayerResult& r) { r.notable_files[1].uid = 1000; }},
+      {"notable.gid", [](LayerResult& r) { r.notable_files[1].gid = 1000; }},
+      {"notable.layer_diff_id", [](LayerResult& r) { r.notable_files[1].layer_diff_id = "y"; }},
+      {"written_paths", [](LayerResult& r) { r.written_paths[1] = 18; }},
   };
   const LayerResult base = EveryFieldResult();
   const std::string base_bytes = SerializeLayerResult(base);

@@ -1,0 +1,1 @@
+#include "checks/iac/kubernetes.h"

@@ -1,0 +1,1 @@
+#include "checks/image/image_checks.h"
