@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "net/reference.h"
+#include "io/prefetch.h"
 #include "net/registry.h"
 #include "source/internal.h"
 
@@ -23,7 +24,10 @@ class RegistryImage final : public Image {
     const LayerBlob& blob = layers_[index];
     // verify=false: the layer stream hashes these bytes against the same digest and size;
     // hashing them twice would cost a second SHA-256 pass over every layer.
-    return client_->OpenBlob(repository_, *blob.digest, blob.size, /*verify=*/false);
+    HS_ASSIGN_OR_RETURN(auto stream, client_->OpenBlob(repository_, *blob.digest, blob.size, /*verify=*/false));
+    // Receiving runs on its own thread, so the network never waits for the hashing and inflating
+    // below it, nor they for the network.
+    return std::unique_ptr<io::Reader>(io::NewPrefetchReader(std::move(stream)));
   }
 
   inventory::Artifact& mutable_artifact() { return artifact_; }
