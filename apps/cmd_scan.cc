@@ -9,15 +9,20 @@
 #include <sstream>
 
 #include "apps/cmd_db.h"
+#include "apps/cmd_sign.h"
 #include "apps/fail.h"
 #include "apps/progress_display.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "bom/bom.h"
 #include "cache/layer_cache.h"
+#include "checks/iac/config_scan.h"
+#include "checks/image/image_checks.h"
+#include "checks/secret/secret.h"
 #include "io/reader.h"
 #include "match/matcher.h"
 #include "policy/policy.h"
+#include "policy/policy_file.h"
 #include "report/report.h"
 #include "scan/scanner.h"
 #include "vulndb/store.h"
@@ -187,6 +192,10 @@ struct ScanSession::State {
   ScanFlags flags;
   report::Format format = report::Format::kTable;
   bool vuln = false;
+  bool config = false;  // image config and filesystem checks
+  bool secret = false;
+  std::shared_ptr<const checks::secret::Scanner> secret_scanner;
+  std::optional<policy::PolicyFile> policy_file;
   policy::Options policy;
   std::unique_ptr<vulndb::Store> store;
   std::unique_ptr<cache::LayerCache> cache;
@@ -206,17 +215,42 @@ Result<std::unique_ptr<ScanSession>> ScanSession::Create(Command command, ScanFl
   // materials unless asked for vulnerabilities too (or given an SBOM to scan).
   std::string text = flags.input.empty() ? flags.target : flags.input;
   bool sbom_input = command == Command::kScanSbom || (command != Command::kRootfs && IsSbomFile(text));
-  if (scanners.empty()) scanners = command == Command::kSbom && !sbom_input ? "none" : "vuln";
+  // Defaults as Trivy's: images get every scanner, root filesystems and projects vulnerabilities
+  // and secrets; `sbom` none (unless given an SBOM to scan); an SBOM has no files to check.
+  if (scanners.empty()) {
+    if (sbom_input) scanners = "vuln";
+    else if (command == Command::kSbom) scanners = "none";
+    else if (command == Command::kRootfs) scanners = "vuln,secret";
+    else scanners = "vuln,config,secret";
+  }
   for (std::string_view sc : Split(scanners, ',')) {
     sc = TrimSpace(sc);
     if (sc == "vuln") st->vuln = true;
+    else if (sc == "config" || sc == "misconfig") st->config = true;
+    else if (sc == "secret") st->secret = true;
     else if (sc != "none" && !sc.empty())
-      return InvalidArgument("--scanners: unknown scanner " + QuoteForMessage(sc) + " (use vuln, none)");
+      return InvalidArgument("--scanners: unknown scanner " + QuoteForMessage(sc) + " (use vuln, config, secret, none)");
   }
-  if (st->format == report::Format::kSarif && !st->vuln)
-    return InvalidArgument("sarif reports findings: use it with --scanners vuln");
-  if (st->vuln) {
+  if (sbom_input) st->config = st->secret = false;
+  if (st->format == report::Format::kSarif && !st->vuln && !st->config && !st->secret)
+    return InvalidArgument("sarif reports findings: use it with --scanners vuln, config or secret");
+  if (st->vuln || st->config || st->secret) {
     HS_ASSIGN_OR_RETURN(st->policy, PolicyOptions(flags));
+  }
+  if (st->secret) {
+    checks::secret::Config config;
+    std::string config_path = flags.secret_config;
+    std::error_code ec;
+    if (config_path.empty() && std::filesystem::is_regular_file("hullscan-secret.yaml", ec)) config_path = "hullscan-secret.yaml";
+    if (!config_path.empty()) {
+      HS_ASSIGN_OR_RETURN(config, checks::secret::LoadConfig(config_path));
+    }
+    HS_ASSIGN_OR_RETURN(st->secret_scanner, checks::secret::Scanner::Create(config));
+  }
+  if (!flags.policy_file.empty()) {
+    HS_ASSIGN_OR_RETURN(st->policy_file, policy::LoadPolicyFile(flags.policy_file));
+  }
+  if (st->vuln) {
     // Open the DB before the (longer) image scan, so a missing DB fails fast.
     std::filesystem::path db_path = flags.db.empty() ? DefaultDbPath() : std::filesystem::path(flags.db);
     auto opened = vulndb::Store::Open(db_path);
@@ -272,11 +306,21 @@ Result<ScanOutcome> ScanSession::Scan(const std::string& text, std::shared_ptr<n
     options.cache = st.cache.get();
     options.progress = progress;
     options.shared_layers = shared_layers;
+    if (st.config) options.extra_analyzers.push_back([] { return checks::image::NewFileFactsAnalyzer(); });
+    if (st.secret) {
+      auto scanner = st.secret_scanner;
+      options.extra_analyzers.push_back([scanner] { return checks::secret::NewSecretAnalyzer(scanner); });
+    }
     HS_ASSIGN_OR_RETURN(inventory, scan::BuildInventory(target, options));
   }
   for (const auto& d : inventory.diagnostics)
     log::Warn("{}{}{}", d.path.empty() ? "" : d.path, d.path.empty() ? "" : ": ", d.message);
 
+  if (st.vuln || st.config || st.secret) {
+    // Once, whichever kind of finding a rule was meant for.
+    HS_ASSIGN_OR_RETURN(auto expired, policy::ExpiredRules(st.policy));
+    for (const auto& rule : expired) log::Warn("{}: ignore rule for {} expired on {}", rule.origin, rule.id, rule.expires);
+  }
   ScanOutcome outcome;
   outcome.packages = inventory.packages.size();
   outcome.manifest_digest = inventory.artifact.manifest_digest;
@@ -287,13 +331,34 @@ Result<ScanOutcome> ScanSession::Scan(const std::string& text, std::shared_ptr<n
     HS_ASSIGN_OR_RETURN(auto matched, match::MatchInventory(*st.store, inventory));
     for (const auto& note : matched.notes) log::Warn("{}", note);
     HS_ASSIGN_OR_RETURN(evaluated, policy::Apply(st.policy, std::move(matched.findings)));
-    for (const auto& rule : evaluated.expired_rules)
-      log::Warn("{}: ignore rule for {} expired on {}", rule.origin, rule.id, rule.expires);
     scan_report.findings = &evaluated.findings;
     scan_report.scanners = {"vuln"};
     auto info = st.store->Info();
     scan_report.db = {info.built_at, DbSources(info)};
     outcome.summary = evaluated.summary;
+  }
+
+  policy::CheckEvaluation checked;
+  if (st.config || st.secret) {
+    checks::image::Options check_options;
+    check_options.config = st.config;
+    check_options.filesystem = st.config;
+    check_options.secrets = st.secret;
+    check_options.scanner = st.secret_scanner.get();
+    check_options.image_ref = text;
+    std::vector<checks::Finding> found = checks::image::CheckImage(inventory, check_options);
+    HS_ASSIGN_OR_RETURN(checked, policy::ApplyChecks(st.policy, std::move(found)));
+    scan_report.checks = &checked.findings;
+    if (st.config) scan_report.scanners.push_back("config");
+    if (st.secret) scan_report.scanners.push_back("secret");
+    outcome.check_summary = checked.summary;
+  }
+  int policy_code = 0;
+  if (st.policy_file) {
+    policy::PolicyVerdict verdict = policy::EvaluatePolicy(*st.policy_file, inventory, evaluated.findings, checked.findings);
+    for (const auto& v : verdict.violations) std::cerr << "hullscan: policy " << v.rule << ": " << v.message << "\n";
+    for (const auto& v : verdict.not_applicable) log::Info("policy {}: not applicable: {}", v.rule, v.message);
+    policy_code = policy::PolicyExitCode(verdict, st.policy.exit_code);
   }
 
   report::Options ropts;
@@ -303,8 +368,46 @@ Result<ScanOutcome> ScanSession::Scan(const std::string& text, std::shared_ptr<n
   std::ostringstream out;
   HS_TRY(report::WriteReport(scan_report, st.format, ropts, out));
   outcome.report = std::move(out).str();
-  outcome.exit_code = evaluated.exit_code;
+  outcome.exit_code = policy::CombineExitCodes({evaluated.exit_code, checked.exit_code, policy_code});
   return outcome;
+}
+
+int RunConfig(ScanFlags flags) {
+  if (flags.target.empty()) return Fail(InvalidArgument("config needs a PATH (a Dockerfile, a manifest or a folder)"));
+  auto format = report::ParseFormat(flags.format);
+  if (!format.ok()) return Fail(format.error());
+  if (*format == report::Format::kCycloneDx || *format == report::Format::kSpdxJson)
+    return Fail(InvalidArgument("config findings are written as table, json or sarif"));
+  auto options = PolicyOptions(flags);
+  if (!options.ok()) return Fail(options.error());
+  auto scanned = checks::iac::ScanConfigPath(flags.target);
+  if (!scanned.ok()) return Fail(scanned.error());
+  // A single file that cannot be parsed is the error; in a folder, such files are warnings.
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(flags.target, ec) && !scanned->file_errors.empty())
+    return Fail(scanned->file_errors.front());
+  for (const auto& e : scanned->file_errors) log::Warn("{}", e.message());
+  auto checked = policy::ApplyChecks(*options, std::move(scanned->findings));
+  if (!checked.ok()) return Fail(checked.error());
+  for (const auto& rule : checked->expired_rules)
+    log::Warn("{}: ignore rule for {} expired on {}", rule.origin, rule.id, rule.expires);
+  inventory::Inventory inventory;
+  inventory.artifact.kind = inventory::ArtifactKind::kRootfs;
+  inventory.artifact.name = flags.target;
+  report::ScanReport scan_report;
+  scan_report.inventory = &inventory;
+  scan_report.checks = &checked->findings;
+  scan_report.scanners = {"config"};
+  report::Options ropts;
+  ropts.tool_version = HULLSCAN_VERSION;
+  ropts.timestamp = report::ReportTimestamp();
+  ropts.color = flags.output.empty() && ::isatty(STDOUT_FILENO);
+  std::ostringstream out;
+  Status written = report::WriteReport(scan_report, *format, ropts, out);
+  if (!written.ok()) return Fail(written.error());
+  Status saved = WriteOutput(flags.output, out.str());
+  if (!saved.ok()) return Fail(saved.error());
+  return checked->exit_code;
 }
 
 int RunScan(Command command, ScanFlags flags) {
@@ -312,6 +415,12 @@ int RunScan(Command command, ScanFlags flags) {
   if (text.empty()) return Fail(InvalidArgument("no target: give an image, a path, or --input FILE"));
   const std::string output = flags.output;
   const bool show_progress = !flags.quiet;
+  if (flags.require_signature) {
+    // Before anything is downloaded or scanned: an image without a valid signature is not looked at.
+    Status verified = RequireSignature(text, flags.signature_key, flags);
+    if (!verified.ok()) return Fail(verified.error());
+    log::Info("{}: signature verified", text);
+  }
   auto session = ScanSession::Create(command, std::move(flags));
   if (!session.ok()) return Fail(session.error());
   scan::Progress progress;

@@ -10,6 +10,7 @@
 #include "base/status.h"
 #include "net/registry.h"
 #include "policy/policy.h"
+#include "policy/policy_file.h"
 #include "scan/progress.h"
 #include "scan/shared_layers.h"
 #include "source/source.h"
@@ -37,7 +38,7 @@ struct ScanFlags {
   std::string sort_by = "severity";
   // Registry images (Trivy's flag names where it has them).
   std::string username;          // --username
-  std::string password;          // --password (visible in `ps`: prefer --password-stdin or HULLSCAN_PASSWORD)
+  std::string password;          // --password (visible in `ps`: prefer --password-stdin or HULLSCAN_REGISTRY_PASSWORD)
   bool password_stdin = false;   // --password-stdin
   std::string registry_token;    // --registry-token
   bool insecure = false;         // --insecure: the target's registry only
@@ -46,6 +47,12 @@ struct ScanFlags {
   std::string cache_dir;         // --cache-dir; empty = cache::DefaultCacheDir()
   bool no_cache = false;         // --no-cache
   bool quiet = false;            // -q: no progress display
+  // Checks (issue 7).
+  std::string secret_config;     // --secret-config: custom/allow secret rules (Trivy's trivy-secret.yaml format)
+  std::string policy_file;       // --policy: requirements (non-root, no secrets, max severity, labels)
+  // Signatures (issue 8): verify before scanning, fail closed.
+  bool require_signature = false;  // --require-signature
+  std::string signature_key;       // --key PUBLIC_KEY
 };
 
 enum class Command { kImage, kRootfs, kSbom, kScanSbom };
@@ -60,6 +67,7 @@ struct ScanOutcome {
   int exit_code = 0;   // the gate's verdict (0 pass)
   size_t packages = 0;
   policy::Summary summary;  // empty when no vulnerability scan ran
+  policy::Summary check_summary;  // empty when no check scanner ran
   std::string manifest_digest;
 };
 
@@ -84,5 +92,9 @@ class ScanSession {
 
 // Registry connection options from the flags (reads the password from stdin when asked).
 Result<net::RegistryOptions> RegistryOptionsFromFlags(const ScanFlags& flags);
+
+// `hullscan config PATH`: Dockerfiles and Kubernetes manifests under PATH, through the policy
+// (severity, ignore file, gates) into a table, JSON or SARIF report. Returns the exit code.
+int RunConfig(ScanFlags flags);
 
 }  // namespace hullscan::apps

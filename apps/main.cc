@@ -10,6 +10,7 @@
 #include "apps/cmd_db.h"
 #include "apps/cmd_registry.h"
 #include "apps/cmd_scan.h"
+#include "apps/cmd_sign.h"
 #include "apps/cmd_version.h"
 #include "apps/fail.h"
 #include "base/log.h"
@@ -36,7 +37,11 @@ using apps::ScanFlags;
 
 // Vulnerability scanning, filters and gates (Trivy's flag names).
 void AddVulnFlags(CLI::App* cmd, ScanFlags& flags) {
-  cmd->add_option("--scanners", flags.scanners, "What to scan for: vuln, or none for packages only (default: vuln; sbom: none)");
+  cmd->add_option("--scanners", flags.scanners,
+                  "What to scan for, comma-separated: vuln, config, secret, or none for packages only "
+                  "(default: image vuln,config,secret; rootfs/fs vuln,secret; sbom none)");
+  cmd->add_option("--secret-config", flags.secret_config, "Secret rules: custom rules, allow rules, disabled rules (YAML; default ./hullscan-secret.yaml)");
+  cmd->add_option("--policy", flags.policy_file, "Policy file (YAML): require_non_root, forbid_secrets, max_severity, required_labels");
   cmd->add_option("--db", flags.db, "Vulnerability database (default: $HULLSCAN_DB or the cache dir; see `hullscan db path`)");
   cmd->add_option("-s,--severity", flags.severity, "Severities to report, e.g. CRITICAL,HIGH (default: all)");
   cmd->add_flag("--ignore-unfixed", flags.ignore_unfixed, "Report only vulnerabilities with a released fix");
@@ -51,8 +56,8 @@ void AddVulnFlags(CLI::App* cmd, ScanFlags& flags) {
 
 // Registry access and the layer cache (Trivy's flag names where it has them).
 void AddRegistryFlags(CLI::App* cmd, ScanFlags& flags) {
-  cmd->add_option("--username", flags.username, "Registry user name (also HULLSCAN_USERNAME; default: docker/podman credentials)");
-  cmd->add_option("--password", flags.password, "Registry password (visible to other users: prefer --password-stdin or HULLSCAN_PASSWORD)");
+  cmd->add_option("--username", flags.username, "Registry user name (also HULLSCAN_REGISTRY_USERNAME; default: docker/podman credentials)");
+  cmd->add_option("--password", flags.password, "Registry password (visible to other users: prefer --password-stdin or HULLSCAN_REGISTRY_PASSWORD)");
   cmd->add_flag("--password-stdin", flags.password_stdin, "Read the registry password from standard input");
   cmd->add_option("--registry-token", flags.registry_token, "Bearer token to send to the registry as is");
   cmd->add_option("--cacert", flags.cacert, "CA bundle to verify the registry's TLS certificate (default: the system store)");
@@ -92,6 +97,9 @@ int main(int argc, char** argv) {
 
   ScanFlags image_flags, sbom_flags, rootfs_flags;
   auto* image = app.add_subcommand("image", "Scan a container image (archive or OCI layout) for vulnerabilities");
+  image->add_flag("--require-signature", image_flags.require_signature,
+                  "Verify the image's signature with --key before scanning; fail (exit 2) without a valid one");
+  image->add_option("--key", image_flags.signature_key, "Public key for --require-signature (cosign/skopeo PEM)");
   image->add_option("IMAGE", image_flags.target,
                     "Image: a registry reference (alpine:3.20, registry:5000/team/app@sha256:…, docker://REF), "
                     "docker-archive:FILE[:tag], oci-archive:FILE[:ref], oci:DIR[:ref], or a path");
@@ -147,6 +155,40 @@ int main(int argc, char** argv) {
   cache_clean->add_option("--cache-dir", cache_dir_flag, "Cache directory (default: $HULLSCAN_CACHE_DIR or ~/.cache/hullscan)");
   auto* cache_path = cache->add_subcommand("path", "Print the cache directory");
 
+  ScanFlags config_flags;
+  auto* config = app.add_subcommand("config", "Check Dockerfiles and Kubernetes manifests (root, privileges, pinning, hygiene)");
+  config->add_option("PATH", config_flags.target, "A Dockerfile, a manifest, or a folder to search")->required();
+  config->add_option("-f,--format", config_flags.format, "Output format: table, json, sarif")->capture_default_str();
+  config->add_option("-o,--output", config_flags.output, "Write the report to FILE (written whole, or not at all)");
+  config->add_option("-s,--severity", config_flags.severity, "Severities to report, e.g. CRITICAL,HIGH (default: all)");
+  config->add_option("--exit-code", config_flags.exit_code, "Exit with this code when findings remain after filters (default 0)");
+  config->add_option("--fail-on", config_flags.fail_on, "Fail (exit 1, or --exit-code) on a finding at least this severe");
+  config->add_option("--ignorefile", config_flags.ignorefile, "Ignore file (check ids, .trivyignore format or .yaml); default ./.hullscanignore");
+
+  auto* key = app.add_subcommand("key", "Manage signing keys");
+  key->require_subcommand(1);
+  std::string key_prefix = "hullscan";
+  auto* key_generate = key->add_subcommand("generate", "Generate an ECDSA P-256 key pair; the private key encrypted as cosign does");
+  key_generate->add_option("--output-key-prefix", key_prefix, "Write PREFIX.key and PREFIX.pub")->capture_default_str();
+
+  apps::SignFlags sign_flags, verify_flags;
+  auto* sign = app.add_subcommand("sign", "Sign an image (by digest) as cosign does: a signature under the tag sha256-<hex>.sig");
+  sign->add_option("IMAGE", sign_flags.image, "Registry reference or oci:DIR[:ref]")->required();
+  sign->add_option("--key", sign_flags.key, "Private key (cosign/sigstore encrypted PEM, or plain PKCS#8)")->required();
+  sign->add_option("-a,--annotations", sign_flags.annotations, "Signed annotation KEY=VALUE (repeatable)");
+  sign->add_option("--reference", sign_flags.reference, "docker-reference to sign (default: the image's repository; needed for OCI layouts)");
+  AddRegistryFlags(sign, sign_flags.registry);
+  auto* verify = app.add_subcommand("verify", "Verify an image's signatures (cosign .sig, Sigstore bundles, Notation); exit 0 only when one is valid");
+  verify->add_option("IMAGE", verify_flags.image, "Registry reference or oci:DIR[:ref]")->required();
+  verify->add_option("--key", verify_flags.key, "Public key (PEM) for cosign/skopeo signatures and bundles");
+  verify->add_option("-a,--annotations", verify_flags.annotations, "Required signed annotation KEY=VALUE (repeatable)");
+  verify->add_option("--identity", verify_flags.identity, "Repository the signature must name (default: the image's)");
+  verify->add_flag("--offline", verify_flags.offline, "Do not consult a transparency log (the default and only mode)");
+  verify->add_option("--trust-policy", verify_flags.trust_policy, "Notation trustpolicy.json");
+  verify->add_option("--trust-store", verify_flags.trust_store, "Notation trust store root (x509/ca/<name>/*.pem)");
+  verify->add_option("-f,--format", verify_flags.format, "table or json")->capture_default_str();
+  AddRegistryFlags(verify, verify_flags.registry);
+
   auto* version = app.add_subcommand("version", "Print the version; compare versions under a scheme");
   std::string v_scheme, v_a, v_b;
   auto* v_compare = version->add_subcommand(
@@ -191,6 +233,10 @@ int main(int argc, char** argv) {
 
   image_flags.quiet = sbom_flags.quiet = registry_flags.scan.quiet = global.quiet;
   if (*image) return apps::RunScan(apps::Command::kImage, image_flags);
+  if (*config) return apps::RunConfig(config_flags);
+  if (*key_generate) return apps::RunKeyGenerate(key_prefix, std::cout);
+  if (*sign) return apps::RunSign(sign_flags, std::cout);
+  if (*verify) return apps::RunVerify(verify_flags, std::cout);
   if (*registry_scan) {
     if (!global.quiet && !global.debug) log::SetLevel(log::Level::kInfo);
     return apps::RunRegistryScan(registry_flags);

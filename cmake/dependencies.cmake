@@ -14,6 +14,7 @@ pkg_check_modules(YAML_CPP REQUIRED IMPORTED_TARGET yaml-cpp)       # vulndb (OS
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)     # vulndb (RustSec front matter), lang (Cargo.lock)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)                  # checks/secret: exact secret patterns (linear time)
 pkg_check_modules(HS REQUIRED IMPORTED_TARGET libhs)                 # checks/secret: one-pass keyword prefilter (Hyperscan)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)         # sign: NaCl secretbox of cosign key files
 find_package(ZLIB REQUIRED)               # analyze/lang/rust: cargo-auditable .dep-v0 sections
 find_package(CURL REQUIRED)               # net: HTTPS downloads (db update, registries)
 find_package(Threads REQUIRED)

@@ -80,4 +80,27 @@ std::string QuoteForMessage(std::string_view text, char quote, size_t max_shown)
   return out;
 }
 
+std::vector<YamlDocumentText> SplitYamlDocuments(std::string_view yaml) {
+  std::vector<YamlDocumentText> docs;
+  size_t start = 0;
+  int start_line = 0;
+  int line = 0;
+  for (size_t pos = 0; pos <= yaml.size();) {
+    size_t nl = yaml.find('\n', pos);
+    size_t end = nl == std::string_view::npos ? yaml.size() : nl;
+    std::string_view text = yaml.substr(pos, end - pos);
+    bool marker = StartsWith(text, "---") && (text.size() == 3 || text[3] == ' ' || text[3] == '\t' || text[3] == '\r');
+    if (marker && pos > start) {
+      docs.push_back({yaml.substr(start, pos - start), start_line});
+      start = pos;
+      start_line = line;
+    }
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+    ++line;
+  }
+  if (start < yaml.size()) docs.push_back({yaml.substr(start), start_line});
+  return docs;
+}
+
 }  // namespace hullscan

@@ -9,6 +9,17 @@ namespace hullscan {
 
 std::string_view TrimSpace(std::string_view s);
 std::vector<std::string_view> Split(std::string_view s, char sep);
+
+// One document of a YAML stream, as text.
+struct YamlDocumentText {
+  std::string_view text;
+  int first_line = 0;  // 0-based line of the document's first line in the whole stream
+};
+// Splits a YAML stream at `---` lines (a `---` at column 0 always starts a document: the spec
+// forbids it inside content), so that each document can be loaded on its own with YAML::Load.
+// Never call yaml-cpp 0.7's LoadAll on untrusted input: on some inputs (a stray ',' at block
+// level) it yields empty documents forever, until memory runs out.
+std::vector<YamlDocumentText> SplitYamlDocuments(std::string_view yaml);
 bool StartsWith(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);
 std::string ToLower(std::string_view s);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -460,6 +461,21 @@ void BindText(sqlite3_stmt* s, int i, std::string_view text) {
   sqlite3_bind_text(s, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
+// SQLite returns SQLITE_BUSY without waiting in the cases its busy handler cannot help with —
+// two connections creating the same new database and switching it to WAL at once, a read
+// transaction that must become a write one — so the operations are retried here, for as long as
+// the busy timeout. `op` must be safe to repeat (statements are reset by it or by the caller).
+template <typename Op>
+int RetryBusy(Op&& op) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (int delay_ms = 1;; delay_ms = std::min(delay_ms * 2, 50)) {
+    int rc = op();
+    int primary = rc & 0xff;
+    if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) || std::chrono::steady_clock::now() > deadline) return rc;
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  }
+}
+
 class SqliteLayerCache final : public LayerCache {
  public:
   SqliteLayerCache(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
@@ -501,7 +517,10 @@ class SqliteLayerCache final : public LayerCache {
       StatementUse use(get_.get());
       BindText(get_.get(), 1, key);
       BindText(get_.get(), 2, analyzers);
-      int rc = sqlite3_step(get_.get());
+      int rc = RetryBusy([&] {
+        sqlite3_reset(get_.get());
+        return sqlite3_step(get_.get());
+      });
       if (rc != SQLITE_ROW) {
         if (rc != SQLITE_DONE) log::Warn("{}", SqliteError(db_, path_, "read").message());
         ++misses_;
@@ -542,7 +561,11 @@ class SqliteLayerCache final : public LayerCache {
     sqlite3_bind_int64(s, 3, kFormatVersion);
     sqlite3_bind_blob64(s, 4, value.data(), value.size(), SQLITE_STATIC);
     sqlite3_bind_int64(s, 5, NowSeconds());
-    if (sqlite3_step(s) != SQLITE_DONE) return SqliteError(db_, path_, "write layer " + diff_id.Short());
+    int rc = RetryBusy([&] {
+      sqlite3_reset(s);
+      return sqlite3_step(s);
+    });
+    if (rc != SQLITE_DONE) return SqliteError(db_, path_, "write layer " + diff_id.Short());
     ++writes_;
     return OkStatus();
   }
@@ -552,7 +575,11 @@ class SqliteLayerCache final : public LayerCache {
  private:
   Status Exec(const char* sql) {
     char* message = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    if (RetryBusy([&] {
+          sqlite3_free(message);
+          message = nullptr;
+          return sqlite3_exec(db_, sql, nullptr, nullptr, &message);
+        }) != SQLITE_OK) {
       std::string text = message ? message : sqlite3_errmsg(db_);
       sqlite3_free(message);
       return IoError(fmt::format("cache database {}: {}", path_.string(), text));
@@ -561,7 +588,7 @@ class SqliteLayerCache final : public LayerCache {
   }
   Status Prepare(const char* sql, Statement& out) {
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
+    if (RetryBusy([&] { return sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr); }) != SQLITE_OK)
       return SqliteError(db_, path_, "prepare");
     out.reset(s);
     return OkStatus();

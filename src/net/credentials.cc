@@ -489,8 +489,8 @@ Result<std::optional<Credential>> LookupCredential(std::string_view registry, co
       if (!v || !*v) return std::nullopt;
       return std::string(v);
     };
-    HS_ASSIGN_OR_RETURN(std::optional<Credential> env_cred, Pair(opt_env("HULLSCAN_USERNAME"), opt_env("HULLSCAN_PASSWORD"),
-                                                                 "HULLSCAN_USERNAME", "HULLSCAN_PASSWORD"));
+    HS_ASSIGN_OR_RETURN(std::optional<Credential> env_cred, Pair(opt_env("HULLSCAN_REGISTRY_USERNAME"), opt_env("HULLSCAN_REGISTRY_PASSWORD"),
+                                                                 "HULLSCAN_REGISTRY_USERNAME", "HULLSCAN_REGISTRY_PASSWORD"));
     if (env_cred) return env_cred;
   }
 

@@ -1,6 +1,6 @@
 // Registry credentials: where they come from, in the order Docker, Trivy and skopeo look.
 //   1. explicit: --username/--password (or --registry-token)            → every registry
-//   2. environment: HULLSCAN_USERNAME / HULLSCAN_PASSWORD                → every registry
+//   2. environment: HULLSCAN_REGISTRY_USERNAME / HULLSCAN_REGISTRY_PASSWORD                → every registry
 //   3. the Docker config ($DOCKER_CONFIG/config.json, else ~/.docker/config.json):
 //        credHelpers[host] → docker-credential-<helper> get
 //        credsStore        → docker-credential-<store> get
@@ -31,7 +31,7 @@ struct Credential {
   std::string identity_token;
   // A ready bearer token given by the user (--registry-token): sent as is.
   std::string registry_token;
-  // For messages: "docker config credHelpers (ecr-login)", "--username", "HULLSCAN_USERNAME", …
+  // For messages: "docker config credHelpers (ecr-login)", "--username", "HULLSCAN_REGISTRY_USERNAME", …
   std::string source;
 
   bool empty() const { return username.empty() && password.empty() && identity_token.empty() && registry_token.empty(); }
@@ -44,7 +44,7 @@ struct CredentialSources {
   // Overrides for tests; empty = the defaults above (read from the environment at lookup).
   std::filesystem::path docker_config;  // a config.json file
   std::filesystem::path auth_file;      // a containers auth.json file
-  bool use_environment = true;          // read HULLSCAN_USERNAME/PASSWORD, DOCKER_CONFIG, …
+  bool use_environment = true;          // read HULLSCAN_REGISTRY_USERNAME/PASSWORD, DOCKER_CONFIG, …
 };
 
 // The credential for `registry` ("docker.io", "127.0.0.1:5000", …), or nullopt for anonymous

@@ -283,6 +283,59 @@ bool BySeverity(const match::Finding& a, const match::Finding& b) {
   return a.id < b.id;
 }
 
+// ---- check findings ----
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && ToLower(a) == ToLower(b);
+}
+
+// "CFG-USER-ROOT" and "cfg-user-root"; a secret also by Trivy's rule id: "aws-access-key-id" names
+// "SECRET-AWS-ACCESS-KEY-ID" (our secret ids are Trivy's, upper-cased and prefixed).
+bool CheckIdMatches(std::string_view id, const checks::Finding& f) {
+  if (EqualsIgnoreCase(id, f.id)) return true;
+  constexpr std::string_view kSecretPrefix = "SECRET-";
+  return f.kind == checks::Kind::kSecret && StartsWith(f.id, kSecretPrefix) &&
+         EqualsIgnoreCase(id, std::string_view(f.id).substr(kSecretPrefix.size()));
+}
+
+bool GlobMatches(const std::string& glob, std::string_view path) {
+  if (path.empty()) return false;
+  std::string subject(path);
+  if (fnmatch(glob.c_str(), subject.c_str(), 0) == 0) return true;
+  // Image paths have no leading '/' and config targets may start with "./": compare both ways.
+  std::string pattern = StartsWith(glob, "/") ? glob.substr(1) : StartsWith(glob, "./") ? glob.substr(2) : glob;
+  if (StartsWith(subject, "./")) subject = subject.substr(2);
+  if (StartsWith(subject, "/") && !StartsWith(pattern, "/")) subject = subject.substr(1);
+  return fnmatch(pattern.c_str(), subject.c_str(), 0) == 0;
+}
+
+bool CheckRuleMatches(const IgnoreRule& rule, const checks::Finding& f) {
+  bool secret = f.kind == checks::Kind::kSecret;
+  if (rule.section == "misconfigurations" && secret) return false;
+  if (rule.section == "secrets" && !secret) return false;
+  if (!CheckIdMatches(rule.id, f)) return false;
+  // Package selectors and purls name packages, which check findings are not about.
+  if (!rule.package.empty() || !rule.purls.empty()) return false;
+  if (!rule.paths.empty()) {
+    return std::any_of(rule.paths.begin(), rule.paths.end(), [&](const std::string& glob) {
+      return GlobMatches(glob, f.path) || GlobMatches(glob, f.target);
+    });
+  }
+  return true;
+}
+
+// ---- gates ----
+
+bool Gated(const Options& options, SeverityLevel severity) {
+  return !options.fail_on || SeverityRank(severity) >= SeverityRank(*options.fail_on);
+}
+
+int GateExitCode(const Options& options, bool any_gated) {
+  if (!any_gated) return 0;
+  if (options.fail_on) return options.exit_code != 0 ? options.exit_code : 1;
+  return options.exit_code;
+}
+
 }  // namespace
 
 // ---- public ----
@@ -342,9 +395,6 @@ Result<IgnoreList> ParseIgnoreYaml(std::string_view text, std::string_view name)
     YAML::Node root = YAML::Load(std::string(text));
     if (!root || root.IsNull()) return list;
     if (!root.IsMap()) return InvalidArgument(std::string(name) + ": not a YAML mapping");
-    YAML::Node vulns = root["vulnerabilities"];
-    if (!vulns || vulns.IsNull()) return list;
-    if (!vulns.IsSequence()) return InvalidArgument(std::string(name) + ": vulnerabilities is not a list");
     auto strings = [](const YAML::Node& node, const std::string& where, const char* key,
                       std::vector<std::string>& out) -> Status {
       YAML::Node v = node[key];
@@ -356,26 +406,33 @@ Result<IgnoreList> ParseIgnoreYaml(std::string_view text, std::string_view name)
       }
       return OkStatus();
     };
-    for (size_t i = 0; i < vulns.size(); ++i) {
-      const YAML::Node entry = vulns[i];
-      std::string where = std::string(name) + ": vulnerabilities[" + std::to_string(i) + "]";
-      if (entry.Mark().line >= 0) where += " (line " + std::to_string(entry.Mark().line + 1) + ")";
-      if (!entry.IsMap()) return InvalidArgument(where + ": not a mapping");
-      IgnoreRule rule;
-      rule.origin = where;
-      if (!entry["id"] || !entry["id"].IsScalar() || entry["id"].as<std::string>().empty()) {
-        return InvalidArgument(where + ": no id");
+    // Trivy's sections; `licenses:` (license findings) is not ours to apply and is skipped.
+    for (const char* section : {"vulnerabilities", "misconfigurations", "secrets"}) {
+      YAML::Node entries = root[section];
+      if (!entries || entries.IsNull()) continue;
+      if (!entries.IsSequence()) return InvalidArgument(std::string(name) + ": " + section + " is not a list");
+      for (size_t i = 0; i < entries.size(); ++i) {
+        const YAML::Node entry = entries[i];
+        std::string where = std::string(name) + ": " + section + "[" + std::to_string(i) + "]";
+        if (entry.Mark().line >= 0) where += " (line " + std::to_string(entry.Mark().line + 1) + ")";
+        if (!entry.IsMap()) return InvalidArgument(where + ": not a mapping");
+        IgnoreRule rule;
+        rule.origin = where;
+        if (!entry["id"] || !entry["id"].IsScalar() || entry["id"].as<std::string>().empty()) {
+          return InvalidArgument(where + ": no id");
+        }
+        rule.id = entry["id"].as<std::string>();
+        HS_TRY(strings(entry, where, "paths", rule.paths));
+        HS_TRY(strings(entry, where, "purls", rule.purls));
+        if (YAML::Node exp = entry["expired_at"]; exp && !exp.IsNull()) {
+          auto date = exp.IsScalar() ? DateOf(exp.as<std::string>()) : std::nullopt;
+          if (!date) return InvalidArgument(where + ": bad expired_at (want YYYY-MM-DD)");
+          rule.expires = *date;
+        }
+        if (YAML::Node st = entry["statement"]; st && st.IsScalar()) rule.statement = st.as<std::string>();
+        rule.section = section;
+        list.rules.push_back(std::move(rule));
       }
-      rule.id = entry["id"].as<std::string>();
-      HS_TRY(strings(entry, where, "paths", rule.paths));
-      HS_TRY(strings(entry, where, "purls", rule.purls));
-      if (YAML::Node exp = entry["expired_at"]; exp && !exp.IsNull()) {
-        auto date = exp.IsScalar() ? DateOf(exp.as<std::string>()) : std::nullopt;
-        if (!date) return InvalidArgument(where + ": bad expired_at (want YYYY-MM-DD)");
-        rule.expires = *date;
-      }
-      if (YAML::Node st = entry["statement"]; st && st.IsScalar()) rule.statement = st.as<std::string>();
-      list.rules.push_back(std::move(rule));
     }
   } catch (const std::exception& e) {
     return InvalidArgument(std::string(name) + ": " + e.what());
@@ -456,6 +513,7 @@ Result<Evaluated> Apply(const Options& options, std::vector<match::Finding> find
   Evaluated result;
   std::vector<const IgnoreRule*> active;
   for (const IgnoreRule& rule : options.ignores.rules) {
+    if (!rule.section.empty() && rule.section != "vulnerabilities") continue;
     if (!rule.expires.empty() && today >= rule.expires) {
       result.expired_rules.push_back(rule);
     } else {
@@ -548,16 +606,78 @@ Result<Evaluated> Apply(const Options& options, std::vector<match::Finding> find
     }
     ++summary.total;
     ++summary.by_severity[f.severity];
-    if (!options.fail_on || SeverityRank(f.severity) >= SeverityRank(*options.fail_on)) any_gated = true;
+    any_gated = any_gated || Gated(options, f.severity);
   }
-  if (any_gated) {
-    if (options.fail_on) {
-      result.exit_code = options.exit_code != 0 ? options.exit_code : 1;
+  result.exit_code = GateExitCode(options, any_gated);
+  return result;
+}
+
+Result<CheckEvaluation> ApplyChecks(const Options& options, std::vector<checks::Finding> findings) {
+  std::string today = options.today.empty() ? TodayUtc() : options.today;
+  if (!IsDate(today)) return InvalidArgument("policy: today " + QuoteForMessage(today) + " is not YYYY-MM-DD");
+
+  CheckEvaluation result;
+  std::vector<const IgnoreRule*> active;
+  for (const IgnoreRule& rule : options.ignores.rules) {
+    if (rule.section == "vulnerabilities") continue;
+    if (!rule.expires.empty() && today >= rule.expires) {
+      result.expired_rules.push_back(rule);
     } else {
-      result.exit_code = options.exit_code;
+      active.push_back(&rule);
     }
   }
+  for (checks::Finding& f : findings) {
+    if (!options.severities.empty() && options.severities.count(f.severity) == 0) {
+      ++result.summary.filtered_out;
+      continue;
+    }
+    if (!f.suppressed_by) {
+      for (const IgnoreRule* rule : active) {
+        if (CheckRuleMatches(*rule, f)) {
+          f.suppressed_by = rule->origin;
+          break;
+        }
+      }
+    }
+    result.findings.push_back(std::move(f));
+  }
+  checks::SortFindings(result.findings);
+
+  Summary& summary = result.summary;
+  for (SeverityLevel level : {SeverityLevel::kUnknown, SeverityLevel::kNegligible, SeverityLevel::kLow,
+                              SeverityLevel::kMedium, SeverityLevel::kHigh, SeverityLevel::kCritical}) {
+    summary.by_severity[level] = 0;
+  }
+  bool any_gated = false;
+  for (const checks::Finding& f : result.findings) {
+    if (f.suppressed_by) {
+      ++summary.suppressed;
+      ++summary.suppressed_by_ignore;
+      continue;
+    }
+    ++summary.total;
+    ++summary.by_severity[f.severity];
+    any_gated = any_gated || Gated(options, f.severity);
+  }
+  result.exit_code = GateExitCode(options, any_gated);
   return result;
+}
+
+Result<std::vector<IgnoreRule>> ExpiredRules(const Options& options) {
+  std::string today = options.today.empty() ? TodayUtc() : options.today;
+  if (!IsDate(today)) return InvalidArgument("policy: today " + QuoteForMessage(today) + " is not YYYY-MM-DD");
+  std::vector<IgnoreRule> expired;
+  for (const IgnoreRule& rule : options.ignores.rules) {
+    if (!rule.expires.empty() && today >= rule.expires) expired.push_back(rule);
+  }
+  return expired;
+}
+
+int CombineExitCodes(std::initializer_list<int> codes) {
+  for (int code : codes) {
+    if (code != 0) return code;
+  }
+  return 0;
 }
 
 }  // namespace hullscan::policy

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "checks/finding.h"
 #include "match/finding.h"
 #include "vulndb/model.h"
 
@@ -23,7 +25,10 @@ namespace hullscan::policy {
 
 // One rule of an ignore file.
 struct IgnoreRule {
-  std::string id;  // vulnerability id; matches a finding's id or any of its aliases
+  // Vulnerability id (matches a finding's id or any of its aliases) or check id (matches a check
+  // finding's id, case-insensitively; a secret finding also by Trivy's rule id, "aws-access-key-id"
+  // for "SECRET-AWS-ACCESS-KEY-ID").
+  std::string id;
   // Text form only: a package selector, a purl prefix ("pkg:npm/lodash", matched at a purl
   // component boundary) or a package name (binary or source package). Empty: every package.
   std::string package;
@@ -32,6 +37,10 @@ struct IgnoreRule {
   std::string expires;             // "YYYY-MM-DD"; the rule stops applying on that day. Empty: never
   std::string statement;           // the line's "# comment" or the YAML "statement"
   std::string origin;              // "FILE:LINE" (text form) or "FILE: vulnerabilities[N]" (YAML)
+  // What the rule may hide: "" (text form: any finding), or the YAML section it came from:
+  // "vulnerabilities" (vulnerability findings), "misconfigurations" (check findings that are not
+  // secrets), "secrets" (secret check findings).
+  std::string section;
   friend bool operator==(const IgnoreRule&, const IgnoreRule&) = default;
 };
 
@@ -46,7 +55,11 @@ struct IgnoreList {
 //   CVE-2023-1234 exp:2024-12-31           # until that day (Trivy)
 //   CVE-2023-1234 pkg:npm/lodash           # purl prefix
 //   GHSA-xxxx-yyyy-zzzz openssl exp:2025-01-01  # package name
+//   CFG-USER-ROOT                          # a check id (a package selector never matches a check)
 // Malformed lines (a bad date, two selectors) are an InvalidArgument error naming FILE:LINE.
+// The YAML form has the sections `vulnerabilities:`, `misconfigurations:` and `secrets:` (Trivy's
+// `licenses:` is accepted and ignored), each a list of {id, paths, purls, expired_at, statement};
+// `paths` of a check rule are globs over the check finding's `path`, or `target` for `hullscan config`.
 Result<IgnoreList> LoadIgnoreFile(const std::filesystem::path& path);
 // The same from text; `name` is used for the format choice and in messages.
 Result<IgnoreList> ParseIgnoreFile(std::string_view text, std::string_view name);
@@ -125,7 +138,34 @@ struct Evaluated {
   std::vector<IgnoreRule> expired_rules;  // rules skipped because they expired (the CLI warns)
 };
 
-// Fails only on invalid options (a malformed `today`).
+// Fails only on invalid options (a malformed `today`). Uses the ignore rules of the text form and
+// of the YAML `vulnerabilities:` section.
 Result<Evaluated> Apply(const Options& options, std::vector<match::Finding> findings);
+
+// ---- check findings (config, filesystem, secret, Dockerfile, Kubernetes) ----
+
+struct CheckEvaluation {
+  // Kept findings, sorted (checks::SortFindings); those an ignore rule hides have suppressed_by set
+  // to the rule's origin ("FILE:LINE" / "FILE: misconfigurations[N] (line L)").
+  std::vector<checks::Finding> findings;
+  Summary summary;  // as for vulnerabilities; suppressed_by_vex is always 0
+  int exit_code = 0;  // the gate over the unsuppressed check findings (0: pass)
+  std::vector<IgnoreRule> expired_rules;  // expired rules that could apply to check findings
+};
+
+// Check findings through the same policy as vulnerabilities: the severity filter
+// (options.severities; ignore_unfixed and ignore_statuses do not apply), ignore rules (the text
+// form and the YAML `misconfigurations:` / `secrets:` sections; expiry honoured), sorting, counts
+// and the gate (options.exit_code / fail_on, exactly as in Apply). Fails only on a malformed `today`.
+Result<CheckEvaluation> ApplyChecks(const Options& options, std::vector<checks::Finding> findings);
+
+// Every expired rule of options.ignores, once (whatever the section), for the CLI's warning: Apply
+// and ApplyChecks each list the expired rules that concern them, so the same text rule can be in both.
+Result<std::vector<IgnoreRule>> ExpiredRules(const Options& options);
+
+// One process exit code from several verdicts (vulnerability gate, check gate, policy file): 0 when
+// all are 0, else the first non-zero one in the order given. The gates of one run use the same
+// options, so their non-zero codes are equal anyway (options.exit_code, or 1 with fail_on).
+int CombineExitCodes(std::initializer_list<int> codes);
 
 }  // namespace hullscan::policy

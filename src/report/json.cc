@@ -39,6 +39,8 @@ class JsonWriter {
     doc["findings"] = Findings();
     doc["vulnerability_summary"] = VulnerabilitySummary();
     doc["vulnerability_db"] = VulnerabilityDb();
+    doc["checks"] = Checks();
+    doc["check_summary"] = CheckSummary();
     doc["scanners"] = model_.scanners;
     doc["diagnostics"] = Diagnostics();
     return DumpJson(doc);
@@ -192,6 +194,47 @@ class JsonWriter {
   Json VulnerabilityDb() {
     if (!model_.vulnerability_scan) return nullptr;
     return Json{{"built_at", model_.db.built_at}, {"sources", model_.db.sources}};
+  }
+
+  Json Checks() {
+    Json list = Json::array();
+    for (const checks::Finding* f : model_.checks) {
+      list.push_back(Json{{"id", f->id},
+                          {"kind", checks::KindName(f->kind)},
+                          {"severity", vulndb::SeverityName(f->severity)},
+                          {"title", f->title},
+                          {"message", f->message},
+                          {"remediation", f->remediation},
+                          {"target", f->target},
+                          {"layer_diff_id", f->layer_diff_id},
+                          {"path", f->path},
+                          {"line", f->line},
+                          {"history", f->history},
+                          {"resource", f->resource},
+                          {"match", f->match},
+                          {"suppressed_by", f->suppressed_by ? Json(*f->suppressed_by) : Json(nullptr)}});
+    }
+    return list;
+  }
+
+  Json CheckSummary() {
+    if (!model_.check_scan) return nullptr;
+    FindingTally tally = Tally(model_.checks);
+    Json summary;
+    for (vulndb::SeverityLevel level : kSeveritiesDescending) {
+      summary[ToLowerAscii(vulndb::SeverityName(level))] = tally.by_severity[level];
+    }
+    summary["total"] = tally.total;
+    summary["suppressed"] = tally.suppressed;
+    Json by_kind;
+    for (checks::Kind kind : {checks::Kind::kConfig, checks::Kind::kFilesystem, checks::Kind::kSecret,
+                              checks::Kind::kDockerfile, checks::Kind::kKubernetes}) {
+      by_kind[std::string(checks::KindName(kind))] = std::count_if(
+          model_.checks.begin(), model_.checks.end(),
+          [&](const checks::Finding* f) { return f->kind == kind && !f->suppressed_by; });
+    }
+    summary["by_kind"] = std::move(by_kind);
+    return summary;
   }
 
   static std::string ToLowerAscii(std::string_view s) {

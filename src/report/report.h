@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "checks/finding.h"
 #include "inventory/inventory.h"
 #include "match/finding.h"
 
@@ -24,7 +25,7 @@ enum class Format {
   kJson,       // "json": hullscan's own documented schema (docs/json-format.md)
   kCycloneDx,  // "cyclonedx": CycloneDX 1.6 JSON
   kSpdxJson,   // "spdx-json": SPDX 2.3 JSON
-  kSarif,      // "sarif": SARIF 2.1.0, GitHub code scanning's input (vulnerabilities only)
+  kSarif,      // "sarif": SARIF 2.1.0, GitHub code scanning's input (vulnerabilities and check findings)
 };
 
 // "table", "json", "cyclonedx", "spdx-json", "sarif", and the aliases Trivy/Syft users type:
@@ -73,7 +74,13 @@ struct ScanReport {
   const inventory::Inventory* inventory = nullptr;  // required
   // nullptr: an SBOM-only run (no vulnerability scan); an empty vector: scanned, nothing found.
   const std::vector<match::Finding>* findings = nullptr;
-  std::vector<std::string> scanners;  // what ran: "vuln", … (the JSON format lists them)
+  // Check findings (after policy::ApplyChecks: filtered, sorted, suppressed ones marked); nullptr:
+  // no check scanner ran, an empty vector: checked, nothing found. Writers keep the order. table,
+  // json and sarif write them; cyclonedx and spdx-json leave them out (they are not about packages).
+  const std::vector<checks::Finding>* checks = nullptr;
+  // What ran: "vuln", "config", "secret" (the JSON format lists them; the table shows a "Secrets"
+  // section when "secret" ran and a "Misconfigurations" section when "config" ran).
+  std::vector<std::string> scanners;
   DbSummary db;
 };
 

@@ -1,7 +1,9 @@
 // SARIF 2.1.0 for GitHub code scanning, shaped like Trivy's: one rule per vulnerability id, one
 // result per finding located at the package's file in the image (or the image itself), severity as
-// the rule's "security-severity" (what GitHub ranks alerts by). Findings the policy suppressed are
-// written with an external suppression, which code scanning shows as dismissed.
+// the rule's "security-severity" (what GitHub ranks alerts by). Check findings follow the same
+// shape: one rule per check id (after the vulnerability rules), one result per finding at its file
+// and line. Findings the policy suppressed are written with an external suppression, which code
+// scanning shows as dismissed.
 #include <algorithm>
 #include <map>
 #include <string>
@@ -32,10 +34,9 @@ std::string_view Level(SeverityLevel level) {
   }
 }
 
-// GitHub's scale when no CVSS score is known (the values Trivy uses); empty for UNKNOWN.
-std::string SecuritySeverity(const match::Finding& f) {
-  if (f.cvss_score > 0) return ScoreText(f.cvss_score);
-  switch (f.severity) {
+// GitHub's scale for a severity without a CVSS score (the values Trivy uses); empty for UNKNOWN.
+std::string SecuritySeverity(SeverityLevel severity) {
+  switch (severity) {
     case SeverityLevel::kCritical:
       return "9.5";
     case SeverityLevel::kHigh:
@@ -49,6 +50,27 @@ std::string SecuritySeverity(const match::Finding& f) {
       break;
   }
   return "";
+}
+
+std::string SecuritySeverity(const match::Finding& f) {
+  if (f.cvss_score > 0) return ScoreText(f.cvss_score);
+  return SecuritySeverity(f.severity);
+}
+
+// Trivy's rule names and first tags: "Secret"/"secret" and "Misconfiguration"/"misconfiguration".
+bool IsSecret(const checks::Finding& f) { return f.kind == checks::Kind::kSecret; }
+
+std::string CheckMessage(const checks::Finding& f, std::string_view location) {
+  std::string text = (f.title.empty() ? f.id : f.title) + "\nCheck: " + f.id + " (" +
+                     std::string(checks::KindName(f.kind)) + ")\nSeverity: " +
+                     std::string(vulndb::SeverityName(f.severity));
+  if (!f.message.empty()) text += "\nMessage: " + f.message;
+  if (!f.match.empty()) text += "\nMatch: " + f.match;
+  if (!location.empty()) text += "\nLocation: " + std::string(location);
+  if (!f.layer_diff_id.empty()) text += "\nLayer: " + f.layer_diff_id;
+  if (!f.history.empty() && location.find(f.history) == std::string_view::npos) text += "\nHistory: " + f.history;
+  if (!f.remediation.empty()) text += "\nRemediation: " + f.remediation;
+  return text;
 }
 
 // A relative URI reference: path characters kept, everything else percent-encoded (package paths
@@ -102,10 +124,23 @@ class SarifWriter {
       rule_index[id] = rules.size();
       rules.push_back(Rule(*f));
     }
+    // Check rules after the vulnerability rules, sorted by check id, each described by its most
+    // severe finding.
+    std::map<std::string, const checks::Finding*> check_rule_source;
+    for (const checks::Finding* f : model_.checks) {
+      auto [it, inserted] = check_rule_source.emplace(f->id, f);
+      if (!inserted && f->severity > it->second->severity) it->second = f;
+    }
+    std::map<std::string, size_t> check_rule_index;
+    for (const auto& [id, f] : check_rule_source) {
+      check_rule_index[id] = rules.size();
+      rules.push_back(CheckRule(*f));
+    }
     Json results = Json::array();
     for (const FindingView& view : model_.findings) results.push_back(FindingResult(view, rule_index.at(view.finding->id)));
+    for (const checks::Finding* f : model_.checks) results.push_back(CheckResult(*f, check_rule_index.at(f->id)));
 
-    Json driver{{"name", options_.tool_name}, {"fullName", options_.tool_name + " vulnerability scanner"},
+    Json driver{{"name", options_.tool_name}, {"fullName", options_.tool_name + " container image scanner"},
                 {"informationUri", kInformationUri}};
     if (!options_.tool_version.empty()) driver["version"] = options_.tool_version;
     driver["rules"] = std::move(rules);
@@ -168,6 +203,60 @@ class SarifWriter {
       if (!s.justification.empty()) justification += ": " + s.justification;
       if (!s.statement.empty()) justification += " (" + s.statement + ")";
       result["suppressions"] = Json::array({Json{{"kind", "external"}, {"justification", justification}}});
+    }
+    return result;
+  }
+
+  Json CheckRule(const checks::Finding& f) {
+    std::string title = f.title.empty() ? f.id : f.title;
+    std::string severity(vulndb::SeverityName(f.severity));
+    std::string kind(checks::KindName(f.kind));
+    Json rule;
+    rule["id"] = f.id;
+    rule["name"] = IsSecret(f) ? "Secret" : "Misconfiguration";
+    rule["shortDescription"] = Json{{"text", title}};
+    rule["fullDescription"] = Json{{"text", title}};
+    rule["defaultConfiguration"] = Json{{"level", Level(f.severity)}};
+    std::string remediation = f.remediation.empty() ? title : f.remediation;
+    rule["help"] = Json{{"text", "Check " + f.id + "\nSeverity: " + severity + "\nKind: " + kind + "\n" + remediation},
+                        {"markdown", "**Check " + f.id + "**\n| Severity | Kind | Title |\n| --- | --- | --- |\n| " +
+                                         severity + " | " + kind + " | " + title + " |\n\n" + remediation}};
+    Json props{{"precision", "very-high"}};
+    if (std::string s = SecuritySeverity(f.severity); !s.empty()) props["security-severity"] = s;
+    Json tags = Json::array({IsSecret(f) ? "secret" : "misconfiguration", "security", severity});
+    if (!IsSecret(f)) tags.push_back(kind);
+    props["tags"] = std::move(tags);
+    rule["properties"] = std::move(props);
+    return rule;
+  }
+
+  Json CheckResult(const checks::Finding& f, size_t rule_index) {
+    std::string location = CheckLocation(f);
+    Json result;
+    result["ruleId"] = f.id;
+    result["ruleIndex"] = rule_index;
+    result["level"] = Level(f.severity);
+    result["message"] = Json{{"text", CheckMessage(f, location)}};
+    // A file in the image (relative to the root), else the file `hullscan config` read, else the
+    // image itself. GitHub requires a region: the finding's line, or 1 for a whole-file finding.
+    Json artifact;
+    if (!f.path.empty()) {
+      artifact = Json{{"uri", UriReference(f.path)}, {"uriBaseId", "ROOTPATH"}};
+    } else if (!f.target.empty()) {
+      artifact = Json{{"uri", UriReference(f.target)}};
+    } else {
+      artifact = Json{{"uri", UriReference(model_.inventory->artifact.name)}};
+    }
+    int line = f.line > 0 ? f.line : 1;
+    Json region{{"startLine", line}, {"startColumn", 1}, {"endLine", line}, {"endColumn", 1}};
+    if (!f.match.empty()) region["snippet"] = Json{{"text", f.match}};
+    Json physical{{"artifactLocation", std::move(artifact)}, {"region", std::move(region)}};
+    Json loc{{"physicalLocation", std::move(physical)}};
+    if (!location.empty()) loc["message"] = Json{{"text", location}};
+    result["locations"] = Json::array({std::move(loc)});
+    if (f.suppressed_by) {
+      result["suppressions"] =
+          Json::array({Json{{"kind", "external"}, {"justification", "ignored (" + *f.suppressed_by + ")"}}});
     }
     return result;
   }

@@ -1,6 +1,7 @@
 // The "table" format, for people: a header line naming the artifact, its digest and distro, then
 // NAME VERSION [ARCH] TYPE [SOURCE] [LAYER] columns like `syft` and `trivy` print, a summary line with the
-// package count per type, and the diagnostics, if any, as a short list.
+// package count per type (or, after a scan, the vulnerabilities, secrets and misconfigurations),
+// and the diagnostics, if any, as a short list.
 #include <algorithm>
 #include <array>
 #include <map>
@@ -49,11 +50,19 @@ class TableWriter {
       // and `json` have the packages), after the package count.
       out += (packages.empty() ? std::string("No packages found.") : Summary()) + "\n\n";
       out += VulnerabilitySection();
+    } else if (model_.check_scan) {
+      // Checks alone (`--scanners config,secret`, `hullscan config`): no package list either.
+      if (!packages.empty()) out += Summary() + "\n";
     } else if (packages.empty()) {
       out += "No packages found.\n";
     } else {
       out += PackageTable();
       out += "\n" + Summary() + "\n";
+    }
+    if (model_.check_scan) {
+      std::string sections = CheckSections();  // each section starts with a blank line
+      if (out.ends_with("\n\n")) sections.erase(0, 1);
+      out += sections;
     }
     out += DiagnosticsList();
     return out;
@@ -121,10 +130,8 @@ class TableWriter {
     return text + " (" + per_type + ")";
   }
 
-  // Trivy's layout: "Total: N (CRITICAL: a, HIGH: b, …)", then one row per finding grouped by
-  // package (the package named on its first row). Suppressed findings are only counted.
-  std::string VulnerabilitySection() {
-    FindingTally tally = Tally(model_.findings);
+  // "Total: N (CRITICAL: a, HIGH: b, …)\n"
+  static std::string TotalLine(FindingTally& tally) {
     std::string out = "Total: " + std::to_string(tally.total) + " (";
     bool first = true;
     for (vulndb::SeverityLevel level : kSeveritiesDescending) {
@@ -132,7 +139,14 @@ class TableWriter {
       first = false;
       out += std::string(vulndb::SeverityName(level)) + ": " + std::to_string(tally.by_severity[level]);
     }
-    out += ")\n";
+    return out + ")\n";
+  }
+
+  // Trivy's layout: "Total: N (CRITICAL: a, HIGH: b, …)", then one row per finding grouped by
+  // package (the package named on its first row). Suppressed findings are only counted.
+  std::string VulnerabilitySection() {
+    FindingTally tally = Tally(model_.findings);
+    std::string out = TotalLine(tally);
     if (tally.suppressed > 0) {
       out += std::to_string(tally.suppressed) + (tally.suppressed == 1 ? " finding" : " findings") +
              " suppressed (ignore file: " + std::to_string(tally.suppressed_by_ignore) +
@@ -162,6 +176,70 @@ class TableWriter {
                      std::move(styles));
         first_row = false;
       }
+    }
+    return out + "\n" + table.Render(options_.color);
+  }
+
+  bool Ran(std::string_view scanner) const {
+    return std::find(model_.scanners.begin(), model_.scanners.end(), scanner) != model_.scanners.end();
+  }
+
+  // "Secrets" when the secret scanner ran (or secret findings were given), "Misconfigurations" for
+  // every other kind when the config scanner ran (or such findings were given); both when the
+  // scanners are not named. Each: a total line like the vulnerabilities', the suppressed count, and
+  // one row per unsuppressed finding in the report's order.
+  std::string CheckSections() {
+    std::vector<const checks::Finding*> secrets;
+    std::vector<const checks::Finding*> others;
+    for (const checks::Finding* f : model_.checks) (f->kind == checks::Kind::kSecret ? secrets : others).push_back(f);
+    bool show_secrets = Ran("secret") || !secrets.empty();
+    bool show_others = Ran("config") || !others.empty();
+    if (!show_secrets && !show_others) show_secrets = show_others = true;
+    std::string out;
+    if (show_secrets) out += "\n" + CheckSection("Secrets", "No secrets found.", secrets, /*secret=*/true);
+    if (show_others) out += "\n" + CheckSection("Misconfigurations", "No misconfigurations found.", others, false);
+    return out;
+  }
+
+  std::string CheckSection(const std::string& heading, const char* none,
+                           const std::vector<const checks::Finding*>& list, bool secret) {
+    FindingTally tally = Tally(list);
+    std::string out = (options_.color ? "\x1b[1m" + heading + "\x1b[0m" : heading) + "\n" +
+                      std::string(heading.size(), '=') + "\n" + TotalLine(tally);
+    if (tally.suppressed > 0) {
+      out += std::to_string(tally.suppressed) + (tally.suppressed == 1 ? " finding" : " findings") +
+             " suppressed (ignore file: " + std::to_string(tally.suppressed_by_ignore) + ")\n";
+    }
+    if (tally.total == 0) return out + "\n" + none + "\n";
+    bool any_layer = std::any_of(list.begin(), list.end(), [](const checks::Finding* f) {
+      return !f->suppressed_by && !f->layer_diff_id.empty();
+    });
+    std::vector<std::string> headers = {"SEVERITY", secret ? "RULE" : "ID", "TITLE"};
+    if (secret) {
+      headers.push_back("LOCATION");
+    } else {
+      headers.insert(headers.end(), {"MESSAGE", "EVIDENCE"});
+    }
+    if (any_layer) headers.push_back("LAYER");
+    headers.push_back(secret ? "MATCH" : "REMEDIATION");
+    TextTable table(headers);
+    for (const checks::Finding* f : list) {
+      if (f->suppressed_by) continue;
+      std::vector<std::string> row = {std::string(vulndb::SeverityName(f->severity)), f->id, f->title};
+      std::string location = CheckLocation(*f);
+      if (secret) {
+        row.push_back(location);
+      } else {
+        row.push_back(f->message);
+        std::string evidence = location;
+        if (!f->match.empty()) evidence += (evidence.empty() ? "" : ": ") + f->match;
+        row.push_back(evidence);
+      }
+      if (any_layer) row.push_back(ShortDigest(f->layer_diff_id));
+      row.push_back(secret ? f->match : f->remediation);
+      std::vector<std::string> styles(row.size());
+      styles[0] = SeverityStyle(f->severity);
+      table.AddRow(std::move(row), std::move(styles));
     }
     return out + "\n" + table.Render(options_.color);
   }

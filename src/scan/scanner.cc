@@ -125,6 +125,7 @@ void Finalize(inventory::Inventory& inv) {
 
 Result<inventory::Inventory> BuildInventory(const source::Target& target, const Options& options) {
   analyze::AnalyzerList analyzers = analyze::BuiltinAnalyzers();
+  for (const auto& make : options.extra_analyzers) analyzers.push_back(make());
   if (target.kind == source::TargetKind::kRootfs) {
     analyze::LayerAnalysis analysis(analyzers, "");
     HS_TRY(layer::WalkDirectory(target.path, analysis, options.limits));

@@ -3,9 +3,12 @@
 
 #include <optional>
 
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "base/status.h"
+#include "analyze/analyzer.h"
 #include "cache/layer_cache.h"
 #include "inventory/inventory.h"
 #include "layer/layer.h"
@@ -31,6 +34,10 @@ struct Options {
   Progress* progress = nullptr;  // counters for a progress display; may be null
   // Images scanned at the same time (a registry sweep) share layers in flight; may be null.
   SharedLayers* shared_layers = nullptr;
+  // Analyzers to run besides the built-in ones (the checks' file-facts and secret analyzers),
+  // made fresh for each scan. They are part of the layer-cache key (analyze::AnalyzerSetVersion),
+  // so a cached layer never lacks what the current scanners need.
+  std::vector<std::function<std::unique_ptr<analyze::Analyzer>()>> extra_analyzers;
 };
 
 // The bill of materials of an image or root filesystem: every layer read once (in parallel),

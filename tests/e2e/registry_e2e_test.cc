@@ -71,7 +71,7 @@ class RegistryE2E : public ::testing::Test {
   CliRun Run(const std::string& args, const std::string& env = "") {
     std::string base = "HULLSCAN_CACHE_DIR=" + Quote(cache_.string()) + " SOURCE_DATE_EPOCH=1700000000 DOCKER_CONFIG=" +
                        Quote((work_.path() / "no-docker-config").string()) + " REGISTRY_AUTH_FILE=" +
-                       Quote((work_.path() / "no-auth.json").string()) + " HULLSCAN_USERNAME= HULLSCAN_PASSWORD=";
+                       Quote((work_.path() / "no-auth.json").string()) + " HULLSCAN_REGISTRY_USERNAME= HULLSCAN_REGISTRY_PASSWORD=";
     return Hullscan(args, work_.path(), base + (env.empty() ? "" : " " + env));
   }
 
@@ -126,8 +126,8 @@ TEST_F(RegistryE2E, BasicAuthOverTlsWithCustomCa) {
   EXPECT_EQ(Packages(ParseJson(ok.out)), Packages(LocalScan("alpine_3.19.4")));
 
   // Credentials from the environment.
-  CliRun env = Run("sbom " + ref + ca + " -f json -q", std::string("HULLSCAN_USERNAME=") + kUser +
-                                                         " HULLSCAN_PASSWORD=" + Quote(kPassword));
+  CliRun env = Run("sbom " + ref + ca + " -f json -q", std::string("HULLSCAN_REGISTRY_USERNAME=") + kUser +
+                                                         " HULLSCAN_REGISTRY_PASSWORD=" + Quote(kPassword));
   EXPECT_EQ(env.exit_code, 0) << env.err;
 
   // Credentials from a Docker config file ("auth": base64 of user:password).

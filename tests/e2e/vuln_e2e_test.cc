@@ -48,9 +48,13 @@ class VulnE2E : public ::testing::Test {
   }
 
   // Scans a reference image's docker-archive with `extra` flags; stdout parsed as JSON when asked.
+  // Vulnerabilities only, unless `extra` names the scanners: these tests are about matching and
+  // its gates (the image checks have their own, checks_e2e_test.cc).
   CliRun Scan(const std::string& key, const std::string& extra) {
     fs::path archive = ImagesDir() / "docker-archive" / (key + ".tar");
-    return Hullscan("image " + Quote("docker-archive:" + archive.string()) + " --db " + Quote(db_.string()) + " " + extra,
+    std::string scanners = extra.find("--scanners") == std::string::npos ? " --scanners vuln" : "";
+    return Hullscan("image " + Quote("docker-archive:" + archive.string()) + " --db " + Quote(db_.string()) + scanners +
+                        " " + extra,
                     work_.path());
   }
   json ScanJson(const std::string& key, const std::string& extra = "") {
@@ -145,7 +149,7 @@ TEST_F(VulnE2E, DebianOwnedPythonPackagesAreNotMatchedAsPyPI) {
 TEST_F(VulnE2E, ImageLayoutsAndRootfsGiveTheSameFindings) {
   const std::string key = "app-node_bookworm";
   auto from_archive = FindingKeys(ScanJson(key));
-  CliRun oci = Hullscan("image " + Quote("oci:" + (ImagesDir() / "oci" / key).string()) + " -f json --db " + Quote(db_.string()),
+  CliRun oci = Hullscan("image " + Quote("oci:" + (ImagesDir() / "oci" / key).string()) + " --scanners vuln -f json --db " + Quote(db_.string()),
                      work_.path());
   ASSERT_EQ(oci.exit_code, 0) << oci.err;
   EXPECT_EQ(FindingKeys(json::parse(oci.out)), from_archive);

@@ -200,8 +200,8 @@ TEST_F(CredentialsTest, EnvironmentThenDockerConfigThenAuthFile) {
                                              R"("},"other.example":{"auth":")" + Base64("podman2:pw2") + R"("}}})");
   env_.Set("DOCKER_CONFIG", docker_dir.string());
   env_.Set("REGISTRY_AUTH_FILE", auth.string());
-  env_.Unset("HULLSCAN_USERNAME");
-  env_.Unset("HULLSCAN_PASSWORD");
+  env_.Unset("HULLSCAN_REGISTRY_USERNAME");
+  env_.Unset("HULLSCAN_REGISTRY_PASSWORD");
   CredentialSources s;  // use_environment = true: everything from the environment
 
   auto c = LookupCredential("reg.example:5000", s);
@@ -217,13 +217,13 @@ TEST_F(CredentialsTest, EnvironmentThenDockerConfigThenAuthFile) {
   EXPECT_EQ((*c)->password, "pw2");
   EXPECT_EQ((*c)->source, "containers auth file " + auth.string());
 
-  env_.Set("HULLSCAN_USERNAME", "envuser");
-  env_.Set("HULLSCAN_PASSWORD", "envpw");
+  env_.Set("HULLSCAN_REGISTRY_USERNAME", "envuser");
+  env_.Set("HULLSCAN_REGISTRY_PASSWORD", "envpw");
   c = LookupCredential("reg.example:5000", s);
   ASSERT_TRUE(c.ok());
   ASSERT_TRUE(c->has_value());
   EXPECT_EQ((*c)->username, "envuser");
-  EXPECT_EQ((*c)->source, "HULLSCAN_USERNAME");
+  EXPECT_EQ((*c)->source, "HULLSCAN_REGISTRY_USERNAME");
 
   // use_environment = false ignores all of it.
   s.use_environment = false;
@@ -232,8 +232,8 @@ TEST_F(CredentialsTest, EnvironmentThenDockerConfigThenAuthFile) {
   EXPECT_FALSE(c->has_value());
 
   // $XDG_RUNTIME_DIR/containers/auth.json when REGISTRY_AUTH_FILE is unset.
-  env_.Unset("HULLSCAN_USERNAME");
-  env_.Unset("HULLSCAN_PASSWORD");
+  env_.Unset("HULLSCAN_REGISTRY_USERNAME");
+  env_.Unset("HULLSCAN_REGISTRY_PASSWORD");
   env_.Unset("REGISTRY_AUTH_FILE");
   fs::create_directories(dir_.path() / "run" / "containers");
   fs::copy_file(auth, dir_.path() / "run" / "containers" / "auth.json");

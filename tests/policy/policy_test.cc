@@ -113,7 +113,11 @@ misconfigurations:
 )",
                               ".trivyignore.yaml");
   ASSERT_TRUE(list.ok()) << list.error().message();
-  ASSERT_EQ(list->rules.size(), 4u);
+  // the misconfigurations rule is read too (for check findings), marked with its section
+  ASSERT_EQ(list->rules.size(), 5u);
+  EXPECT_EQ(list->rules[0].section, "vulnerabilities");
+  EXPECT_EQ(list->rules[4].id, "AVD-DS-0001");
+  EXPECT_EQ(list->rules[4].section, "misconfigurations");
   EXPECT_EQ(list->rules[0].paths.size(), 1u);
   EXPECT_EQ(list->rules[0].statement, "Accept the risk");
   EXPECT_EQ(list->rules[2].purls, std::vector<std::string>{"pkg:deb/debian/libssl1.1"});

@@ -142,8 +142,8 @@ TEST(JsonFormatTest, SchemaShape) {
     const nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(Render(inv, Format::kJson));
     for (const auto& [key, value] : ordered.items()) keys.push_back(key);
     EXPECT_EQ(keys, (std::vector<std::string>{"schema_version", "tool", "created", "artifact", "distro", "packages",
-                                              "findings", "vulnerability_summary", "vulnerability_db", "scanners",
-                                              "diagnostics"}));
+                                              "findings", "vulnerability_summary", "vulnerability_db", "checks",
+                                              "check_summary", "scanners", "diagnostics"}));
     EXPECT_EQ(doc["schema_version"], 1);
     EXPECT_EQ(doc["distro"].is_null(), !inv.distro.has_value());
     ASSERT_EQ(doc["packages"].size(), inv.packages.size());

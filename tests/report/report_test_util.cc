@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <tuple>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -493,6 +494,269 @@ std::vector<match::Finding> VariedFindings(const inventory::Inventory& inventory
     }
   }
   return out;
+}
+
+namespace {
+
+// Stand-ins for the values make-images.sh derives (secret_values): same shapes, not the same bytes.
+constexpr std::string_view kAwsId = "AKIAQ2TOJ5XMB3SC7LWE";
+constexpr std::string_view kAwsSecret = "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";
+constexpr std::string_view kGithubToken = "ghp_4fT9qLw2Zx8Kc1Vb6Nm3Rj7Hs0Dp5Ya2Ue8G";
+constexpr std::string_view kGitlabToken = "glpat-Q8w2Er5Ty7Ui9Op1As3D";
+constexpr std::string_view kSlackToken = "xoxb-482910375621-5839201746352-Zk4Qw8Er2Ty6Ui0Op3As7Df1";
+constexpr std::string_view kStripeKey = "sk_live_4k9q2w7e1r8t3y6u0i5o2p7a";
+constexpr std::string_view kDbPassword = "Vb7Nm2Qw9Er4Ty1Ui6Op";
+
+// Trivy's masking: the secret replaced by as many '*'.
+std::string Masked(std::string_view line, std::string_view secret) {
+  std::string out(line);
+  size_t at = out.find(secret);
+  if (at != std::string::npos) out.replace(at, secret.size(), std::string(secret.size(), '*'));
+  return out;
+}
+
+const std::string kBaseLayer = "sha256:d975b817d86d7a6b1d0e79b27ccc4c63306666bfbdb050776e68b3d2ff143cba";
+const std::string kCopyLayer = "sha256:7beecb5d2392291f4a1bdbe9afac34119a7550b4dd35ca445f3ca8db2d14d303";
+const std::string kRmLayer = "sha256:40e841e1a983a7e072afce0c506b07d086741c52f35b222f6080d0338646a68f";
+const std::string kCopyStep = "COPY secrets (ssh keys, TLS key, settings.py, .env)";
+
+checks::Finding FileSecret(std::string rule, std::string title, vulndb::SeverityLevel severity, std::string path,
+                           int line, std::string match) {
+  checks::Finding f;
+  f.id = "SECRET-" + rule;
+  for (char& c : f.id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  f.kind = checks::Kind::kSecret;
+  f.severity = severity;
+  f.title = std::move(title);
+  f.message = f.title + " in a file of the image";
+  f.remediation = "Remove the secret from the image and rotate it; pass secrets at run time";
+  f.layer_diff_id = kCopyLayer;
+  f.path = std::move(path);
+  f.line = line;
+  f.history = kCopyStep;
+  f.match = std::move(match);
+  return f;
+}
+
+}  // namespace
+
+inventory::Inventory AppSecretsInventory() {
+  inventory::Inventory inv;
+  inventory::Artifact& a = inv.artifact;
+  a.name = "scantest/app-secrets:bookworm";
+  a.manifest_digest = "sha256:b1e6bf6e3116f7a32893412899523579598d914050fc383784bf2aa8a39269ae";
+  a.config_digest = FakeDigest("app-secrets config");
+  a.repo_tags = {"scantest/app-secrets:bookworm"};
+  a.os = "linux";
+  a.architecture = "amd64";
+  a.created = "2024-01-01T00:00:00Z";
+  const std::pair<std::string, std::string> layers[] = {
+      {kBaseLayer, "debootstrap --variant=minbase bookworm (slimmed)"},
+      {kCopyLayer, kCopyStep},
+      {kRmLayer, "RUN rm /app/.env"}};
+  for (const auto& [diff_id, step] : layers) {
+    inventory::LayerInfo l;
+    l.diff_id = diff_id;
+    l.digest = FakeDigest(diff_id + " blob");
+    l.media_type = "application/vnd.oci.image.layer.v1.tar+gzip";
+    l.created_by = step;
+    a.layers.push_back(l);
+  }
+  a.runtime.present = true;
+  a.runtime.user = "root";
+  a.runtime.working_dir = "/app";
+  a.runtime.cmd = {"/app/run.sh"};
+  a.runtime.labels = {{"org.opencontainers.image.title", "secrets test image (root)"}};
+  a.runtime.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                   "AWS_ACCESS_KEY_ID=" + std::string(kAwsId), "AWS_SECRET_ACCESS_KEY=" + std::string(kAwsSecret),
+                   "GITHUB_TOKEN=" + std::string(kGithubToken), "DB_PASSWORD=" + std::string(kDbPassword)};
+  inv.distro = MakeDistro("debian", "12", "bookworm", "Debian GNU/Linux 12 (bookworm)", "12");
+  return inv;
+}
+
+std::vector<checks::Finding> AppSecretsCheckFindings() {
+  using vulndb::SeverityLevel;
+  std::vector<checks::Finding> out;
+  // app/config/settings.py (make-images.sh fill_secrets)
+  out.push_back(FileSecret("aws-access-key-id", "AWS Access Key ID", SeverityLevel::kCritical,
+                           "app/config/settings.py", 2,
+                           Masked("AWS_ACCESS_KEY_ID = \"" + std::string(kAwsId) + "\"", kAwsId)));
+  out.push_back(FileSecret("aws-secret-access-key", "AWS Secret Access Key", SeverityLevel::kCritical,
+                           "app/config/settings.py", 3,
+                           Masked("AWS_SECRET_ACCESS_KEY = \"" + std::string(kAwsSecret) + "\"", kAwsSecret)));
+  // app/.env: deleted by the top layer, still shipped in the COPY layer
+  out.push_back(FileSecret("github-pat", "GitHub Personal Access Token", SeverityLevel::kCritical, "app/.env", 1,
+                           Masked("GITHUB_TOKEN=" + std::string(kGithubToken), kGithubToken)));
+  out.push_back(FileSecret("gitlab-pat", "GitLab Personal Access Token", SeverityLevel::kCritical, "app/.env", 2,
+                           Masked("GITLAB_TOKEN=" + std::string(kGitlabToken), kGitlabToken)));
+  out.push_back(FileSecret("slack-access-token", "Slack token", SeverityLevel::kHigh, "app/.env", 3,
+                           Masked("SLACK_BOT_TOKEN=" + std::string(kSlackToken), kSlackToken)));
+  out.push_back(FileSecret("stripe-secret-token", "Stripe Secret Key", SeverityLevel::kCritical, "app/.env", 4,
+                           Masked("STRIPE_SECRET_KEY=" + std::string(kStripeKey), kStripeKey)));
+  for (const char* key : {"etc/ssl/private/app.key", "root/.ssh/id_ed25519", "root/.ssh/id_rsa"}) {
+    out.push_back(FileSecret("private-key", "Asymmetric Private Key", SeverityLevel::kHigh, key, 2,
+                             std::string(64, '*')));
+  }
+  out.back().suppressed_by = ".trivyignore.yaml: secrets[0] (line 2)";
+  // ENV of the image config: the AWS keys Trivy's image secret scan does not look at
+  for (auto [rule, title, name, value] :
+       {std::tuple<std::string, std::string, std::string, std::string_view>{"aws-access-key-id", "AWS Access Key ID",
+                                                                            "AWS_ACCESS_KEY_ID", kAwsId},
+        {"aws-secret-access-key", "AWS Secret Access Key", "AWS_SECRET_ACCESS_KEY", kAwsSecret}}) {
+    checks::Finding f =
+        FileSecret(rule, title, SeverityLevel::kCritical, "", 0, Masked(name + "=" + std::string(value), value));
+    f.message = title + " in ENV " + name;
+    f.layer_diff_id.clear();
+    f.history.clear();
+    out.push_back(f);
+  }
+  checks::Finding root;
+  root.id = "CFG-USER-ROOT";
+  root.kind = checks::Kind::kConfig;
+  root.severity = SeverityLevel::kHigh;
+  root.title = "Image runs as root";
+  root.message = "USER is root: the container runs as uid 0";
+  root.remediation = "Add `USER 10001:10001` after the last RUN step";
+  root.match = "USER root";
+  out.push_back(root);
+  checks::Finding health;
+  health.id = "CFG-NO-HEALTHCHECK";
+  health.kind = checks::Kind::kConfig;
+  health.severity = SeverityLevel::kLow;
+  health.title = "No HEALTHCHECK";
+  health.message = "The image config has no HEALTHCHECK";
+  health.remediation = "Add a HEALTHCHECK instruction";
+  health.suppressed_by = ".hullscanignore:3";
+  out.push_back(health);
+  checks::Finding env;
+  env.id = "FS-LEFTOVER-KEY";
+  env.kind = checks::Kind::kFilesystem;
+  env.severity = SeverityLevel::kMedium;
+  env.title = "Private key file left in the image";
+  env.message = "root/.ssh/id_rsa is a private key file by name";
+  env.remediation = "Do not copy keys into images; mount them at run time";
+  env.layer_diff_id = kCopyLayer;
+  env.path = "root/.ssh/id_rsa";
+  env.history = kCopyStep;
+  out.push_back(env);
+  checks::SortFindings(out);
+  return out;
+}
+
+std::vector<checks::Finding> ExampleCheckFindings() {
+  std::vector<checks::Finding> out;
+  for (const checks::Finding& f : AppSecretsCheckFindings()) {
+    if (f.id == "SECRET-GITHUB-PAT" || f.id == "CFG-USER-ROOT" || f.id == "CFG-NO-HEALTHCHECK") out.push_back(f);
+  }
+  return out;
+}
+
+std::vector<checks::Finding> ConfigFileCheckFindings() {
+  using vulndb::SeverityLevel;
+  std::vector<checks::Finding> out;
+  checks::Finding user;
+  user.id = "DF-LAST-USER-ROOT";
+  user.kind = checks::Kind::kDockerfile;
+  user.severity = SeverityLevel::kHigh;
+  user.title = "Last USER is root";
+  user.message = "The last USER instruction sets root";
+  user.remediation = "End with `USER 10001:10001`";
+  user.target = "build/Dockerfile";
+  user.line = 12;
+  user.match = "USER root";
+  out.push_back(user);
+  checks::Finding latest = user;
+  latest.id = "DF-FROM-LATEST";
+  latest.severity = SeverityLevel::kMedium;
+  latest.title = "FROM uses the latest tag";
+  latest.message = "FROM debian:latest is not reproducible";
+  latest.remediation = "Pin the base image by tag and digest";
+  latest.line = 1;
+  latest.match = "FROM debian:latest";
+  out.push_back(latest);
+  checks::Finding privileged;
+  privileged.id = "K8S-PRIVILEGED";
+  privileged.kind = checks::Kind::kKubernetes;
+  privileged.severity = SeverityLevel::kHigh;
+  privileged.title = "Privileged container";
+  privileged.message = "Container app of Deployment/web is privileged";
+  privileged.remediation = "Set securityContext.privileged to false";
+  privileged.target = "./k8s/web.yaml";
+  privileged.line = 21;
+  privileged.resource = "Deployment/web (container app)";
+  privileged.match = "privileged: true";
+  out.push_back(privileged);
+  checks::Finding limits = privileged;
+  limits.id = "K8S-NO-RESOURCE-LIMITS";
+  limits.severity = SeverityLevel::kLow;
+  limits.title = "No resource limits";
+  limits.message = "Container app of Deployment/web sets no resources.limits";
+  limits.remediation = "Set resources.limits.cpu and resources.limits.memory";
+  limits.line = 17;
+  limits.match = "";
+  out.push_back(limits);
+  checks::SortFindings(out);
+  return out;
+}
+
+std::vector<checks::Finding> TrickyCheckFindings() {
+  using vulndb::SeverityLevel;
+  std::vector<checks::Finding> out;
+  checks::Finding escape;
+  escape.id = "FS-WORLD-WRITABLE";
+  escape.kind = checks::Kind::kFilesystem;
+  escape.severity = SeverityLevel::kMedium;
+  escape.title = "World-writable file \x1b[31m in a title";
+  escape.message = "bytes \xff\xfe are not UTF-8; bidi \u202e override";
+  escape.remediation = "chmod o-w";
+  escape.layer_diff_id = FakeDigest("tricky layer");
+  escape.path = "opt/my app/a#b%c:d \xe4\xb8\xad.txt";
+  out.push_back(escape);
+  checks::Finding untitled;
+  untitled.id = "CFG-CUSTOM";
+  untitled.kind = checks::Kind::kConfig;
+  untitled.severity = SeverityLevel::kUnknown;
+  untitled.history = "/bin/sh -c #(nop) ADD https://example.com/x.tar.gz /opt/";
+  out.push_back(untitled);
+  checks::Finding negligible = untitled;
+  negligible.id = "SECRET-CUSTOM-TOKEN";
+  negligible.kind = checks::Kind::kSecret;
+  negligible.severity = SeverityLevel::kNegligible;
+  negligible.title = "Custom token";
+  negligible.path = "etc/app:config";
+  negligible.line = 100000;
+  negligible.match = "token=" + std::string(5000, '*');
+  out.push_back(negligible);
+  checks::SortFindings(out);
+  return out;
+}
+
+std::vector<std::string> UnmaskedSecretValues() {
+  return {std::string(kAwsId),      std::string(kAwsSecret), std::string(kGithubToken), std::string(kGitlabToken),
+          std::string(kSlackToken), std::string(kStripeKey)};
+}
+
+std::string RenderScan(const inventory::Inventory& inventory, const std::vector<match::Finding>* vulns,
+                       const std::vector<checks::Finding>* checks, Format format, const Options& options) {
+  ScanReport report;
+  report.inventory = &inventory;
+  report.findings = vulns;
+  report.checks = checks;
+  if (vulns != nullptr) {
+    report.scanners.push_back("vuln");
+    report.db = {"2024-01-02T00:00:00Z", {"debian", "nvd"}};
+  }
+  if (checks != nullptr) {
+    report.scanners.push_back("config");
+    report.scanners.push_back("secret");
+  }
+  std::ostringstream out;
+  Status s = WriteReport(report, format, options, out);
+  if (!s.ok()) {
+    ADD_FAILURE() << FormatName(format) << ": " << s.error().message();
+    return "";
+  }
+  return out.str();
 }
 
 void WriteFile(const std::filesystem::path& path, const std::string& content) {

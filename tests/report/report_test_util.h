@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "checks/finding.h"
 #include "inventory/inventory.h"
 #include "match/finding.h"
 #include "report/report.h"
@@ -57,6 +58,33 @@ std::vector<match::Finding> ExampleFindings(const inventory::Inventory& example)
 // Every package of the inventory up to `max_packages` gets at least one.
 std::vector<match::Finding> VariedFindings(const inventory::Inventory& inventory, size_t max_packages = 12);
 
+// scantest/app-secrets:bookworm as ../shared/tools/make-images.sh builds it (build_secrets): its
+// real manifest digest, layer diff_ids and history steps, USER root, its one label; no packages
+// (the check reports are about the rest).
+inventory::Inventory AppSecretsInventory();
+
+// Check findings on AppSecretsInventory(), shaped as the checks report them (sorted, as after
+// policy::ApplyChecks): the secrets make-images.sh planted (settings.py, the .env deleted in the
+// top layer but still in the COPY layer, the SSH and TLS private keys, the AWS keys in ENV) with
+// Trivy's rule titles and severities and Trivy-style masked matches; the root user, no
+// HEALTHCHECK; one secret and one config finding suppressed by ignore rules.
+std::vector<checks::Finding> AppSecretsCheckFindings();
+
+// The three check findings docs/json-format.md shows: the GitHub token in app/.env, the root
+// user, and the missing HEALTHCHECK (suppressed by an ignore rule).
+std::vector<checks::Finding> ExampleCheckFindings();
+
+// Findings of `hullscan config` on a Dockerfile and a Kubernetes manifest (target, line, resource).
+std::vector<checks::Finding> ConfigFileCheckFindings();
+
+// Awkward values: terminal escapes and invalid UTF-8 in messages, spaces, '#', '%' and ':' in
+// paths, an empty title, UNKNOWN and NEGLIGIBLE severities, very long matches.
+std::vector<checks::Finding> TrickyCheckFindings();
+
+// The raw secret values the masked matches of AppSecretsCheckFindings() stand for: they must never
+// appear in a report.
+std::vector<std::string> UnmaskedSecretValues();
+
 // Fixed options: tool version "0.1.0-test", timestamp 2024-01-02T03:04:05Z.
 Options TestOptions();
 
@@ -66,6 +94,12 @@ std::string Render(const inventory::Inventory& inventory, Format format, const O
 // WriteReport with the findings (nullptr: SBOM only), or a test failure and "".
 std::string RenderReport(const inventory::Inventory& inventory, const std::vector<match::Finding>* findings,
                          Format format, const Options& options = TestOptions());
+
+// WriteReport with vulnerability findings and check findings (either may be nullptr); scanners
+// "vuln" when vulns are given, "config" and "secret" when checks are.
+std::string RenderScan(const inventory::Inventory& inventory, const std::vector<match::Finding>* vulns,
+                       const std::vector<checks::Finding>* checks, Format format,
+                       const Options& options = TestOptions());
 
 void WriteFile(const std::filesystem::path& path, const std::string& content);
 

@@ -22,6 +22,31 @@ FindingTally Tally(const std::vector<FindingView>& findings) {
   return tally;
 }
 
+FindingTally Tally(const std::vector<const checks::Finding*>& findings) {
+  FindingTally tally;
+  for (vulndb::SeverityLevel level : kSeveritiesDescending) tally.by_severity[level] = 0;
+  for (const checks::Finding* f : findings) {
+    if (f->suppressed_by) {
+      ++tally.suppressed;
+      ++tally.suppressed_by_ignore;
+    } else {
+      ++tally.total;
+      ++tally.by_severity[f->severity];
+    }
+  }
+  return tally;
+}
+
+std::string CheckLocation(const checks::Finding& f) {
+  std::string where = !f.path.empty() ? f.path : f.target;
+  if (!where.empty() && f.line > 0) where += ":" + std::to_string(f.line);
+  if (!f.resource.empty()) where += (where.empty() ? "" : " ") + f.resource;
+  if (where.empty() && !f.history.empty()) where = "history: " + f.history;
+  // Nothing else locates it: the image config itself (USER, ENV, labels, HEALTHCHECK).
+  if (where.empty()) where = "image config";
+  return where;
+}
+
 bool IsWebUrl(std::string_view url) {
   if (!StartsWith(url, "https://") && !StartsWith(url, "http://")) return false;
   if (url.size() > 4096) return false;

@@ -1,4 +1,4 @@
-// Helpers the writers share for vulnerability findings: counts, URLs and times safe to put in
+// Helpers the writers share for vulnerability and check findings: counts, URLs and times safe to put in
 // schema-checked fields.
 #pragma once
 
@@ -27,6 +27,12 @@ struct FindingTally {
   int suppressed_by_vex = 0;
 };
 FindingTally Tally(const std::vector<FindingView>& findings);
+// The same for check findings (every suppression is an ignore rule's).
+FindingTally Tally(const std::vector<const checks::Finding*>& findings);
+
+// Where a check finding is, for people: "app/.env:3", "k8s/web.yaml:12 Deployment/web",
+// "Dockerfile:7"; "history: RUN …" for a finding about a history step; "image config" otherwise.
+std::string CheckLocation(const checks::Finding& f);
 
 // An absolute http(s) URL without characters that would make it an invalid URI/IRI reference.
 bool IsWebUrl(std::string_view url);

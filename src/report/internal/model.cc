@@ -140,6 +140,11 @@ ReportModel BuildModel(const ScanReport& report) {
   ReportModel model = BuildModel(*report.inventory);
   model.scanners = report.scanners;
   model.db = report.db;
+  if (report.checks != nullptr) {
+    model.check_scan = true;
+    model.checks.reserve(report.checks->size());
+    for (const checks::Finding& f : *report.checks) model.checks.push_back(&f);
+  }
   if (report.findings == nullptr) return model;
   model.vulnerability_scan = true;
 

@@ -35,6 +35,8 @@ struct ReportModel {
   const inventory::Inventory* inventory = nullptr;
   bool vulnerability_scan = false;    // findings were given (possibly none)
   std::vector<FindingView> findings;  // in the given order
+  bool check_scan = false;            // check findings were given (possibly none)
+  std::vector<const checks::Finding*> checks;  // in the given order
   std::vector<std::string> scanners;
   DbSummary db;
   ImageIdentity image;

@@ -115,7 +115,12 @@ std::vector<inventory::Package> ParsePnpmLock(std::string_view text, Problems& p
   std::map<std::pair<std::string, std::string>, inventory::Package> collected;
   try {
     // pnpm 11 may write its own tool lockfile as a first document; the project's comes last.
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    // Each document loaded on its own (YAML::LoadAll can loop forever on hostile input).
+    std::vector<YAML::Node> documents;
+    for (const YamlDocumentText& d : SplitYamlDocuments(text)) {
+      if (documents.size() >= 16) break;  // a lockfile has one or two
+      documents.push_back(YAML::Load(std::string(d.text)));
+    }
     size_t chosen = documents.size();
     for (size_t i = 0; i < documents.size(); ++i) {
       if (documents[i].IsMap()) chosen = i;
