@@ -87,7 +87,7 @@ void AddScanFlags(CLI::App* cmd, ScanFlags& flags, bool with_input) {
 
 int main(int argc, char** argv) {
   using namespace hullscan;
-  CLI::App app{"hullscan: container image scanner — SBOMs and known vulnerabilities of images and root filesystems"};
+  CLI::App app{"hullscan: container image scanner — SBOMs, known vulnerabilities, secrets and misconfigurations of images (local or in registries), root filesystems and manifests; image signing and verification"};
   app.require_subcommand(0, 1);
   app.fallthrough();  // global flags (-q, --debug) also after the subcommand, as in Trivy
   GlobalFlags global;
@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("-v,--version", std::string("hullscan ") + HULLSCAN_VERSION);
 
   ScanFlags image_flags, sbom_flags, rootfs_flags;
-  auto* image = app.add_subcommand("image", "Scan a container image (archive or OCI layout) for vulnerabilities");
+  auto* image = app.add_subcommand("image", "Scan a container image (registry, archive or OCI layout): vulnerabilities, secrets, misconfigurations");
   image->add_flag("--require-signature", image_flags.require_signature,
                   "Verify the image's signature with --key before scanning; fail (exit 2) without a valid one");
   image->add_option("--key", image_flags.signature_key, "Public key for --require-signature (cosign/skopeo PEM)");
