@@ -277,7 +277,8 @@ Result<std::unique_ptr<ScanSession>> ScanSession::Create(Command command, ScanFl
 }
 
 Result<ScanOutcome> ScanSession::Scan(const std::string& text, std::shared_ptr<net::RegistryClient> client,
-                                      scan::Progress* progress, scan::SharedLayers* shared_layers) {
+                                      scan::Progress* progress, scan::SharedLayers* shared_layers,
+                                      const report::SignatureStatus* signature) {
   const State& st = *state_;
   const Command command = st.command;
   const ScanFlags& flags = st.flags;
@@ -326,6 +327,7 @@ Result<ScanOutcome> ScanSession::Scan(const std::string& text, std::shared_ptr<n
   outcome.manifest_digest = inventory.artifact.manifest_digest;
   report::ScanReport scan_report;
   scan_report.inventory = &inventory;
+  scan_report.signature = signature;
   policy::Evaluated evaluated;
   if (st.vuln) {
     HS_ASSIGN_OR_RETURN(auto matched, match::MatchInventory(*st.store, inventory));
@@ -415,18 +417,20 @@ int RunScan(Command command, ScanFlags flags) {
   if (text.empty()) return Fail(InvalidArgument("no target: give an image, a path, or --input FILE"));
   const std::string output = flags.output;
   const bool show_progress = !flags.quiet;
+  std::optional<report::SignatureStatus> signature;
   if (flags.require_signature) {
     // Before anything is downloaded or scanned: an image without a valid signature is not looked at.
-    Status verified = RequireSignature(text, flags.signature_key, flags);
+    auto verified = RequireSignature(text, flags.signature_key, flags);
     if (!verified.ok()) return Fail(verified.error());
     log::Info("{}: signature verified", text);
+    signature = std::move(verified).value();
   }
   auto session = ScanSession::Create(command, std::move(flags));
   if (!session.ok()) return Fail(session.error());
   scan::Progress progress;
   std::optional<ProgressDisplay> display;
   if (show_progress) display.emplace(progress, "");
-  auto outcome = (*session)->Scan(text, nullptr, &progress);
+  auto outcome = (*session)->Scan(text, nullptr, &progress, nullptr, signature ? &*signature : nullptr);
   display.reset();  // clears the progress line before anything else is printed
   if (!outcome.ok()) return Fail(outcome.error());
   Status saved = WriteOutput(output, outcome->report);

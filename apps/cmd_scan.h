@@ -10,6 +10,7 @@
 #include "base/status.h"
 #include "net/registry.h"
 #include "policy/policy.h"
+#include "report/report.h"
 #include "policy/policy_file.h"
 #include "scan/progress.h"
 #include "scan/shared_layers.h"
@@ -80,8 +81,10 @@ class ScanSession {
   // Scans one target (`text` as the IMAGE argument) and renders the report. `client`: a
   // registry client to share across targets (may be null); `progress`: counters to update.
   // `shared_layers`: layers in flight shared with other sessions' concurrent scans (may be null).
+  // `signature`: the verdict of a signature gate, for the report (may be null).
   Result<ScanOutcome> Scan(const std::string& text, std::shared_ptr<net::RegistryClient> client,
-                           scan::Progress* progress, scan::SharedLayers* shared_layers = nullptr);
+                           scan::Progress* progress, scan::SharedLayers* shared_layers = nullptr,
+                           const report::SignatureStatus* signature = nullptr);
   const net::RegistryOptions& registry_options() const;
 
  private:

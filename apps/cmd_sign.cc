@@ -259,7 +259,8 @@ int RunVerify(const SignFlags& flags, std::ostream& out) {
   return verified ? 0 : 1;
 }
 
-Status RequireSignature(const std::string& image, const std::string& public_key_file, const ScanFlags& flags) {
+Result<report::SignatureStatus> RequireSignature(const std::string& image, const std::string& public_key_file,
+                                                 const ScanFlags& flags) {
   if (public_key_file.empty()) return InvalidArgument("--require-signature needs --key PUBLIC_KEY");
   HS_ASSIGN_OR_RETURN(source::Target parsed, source::ParseTarget(image));
   std::string text = image;
@@ -272,11 +273,14 @@ Status RequireSignature(const std::string& image, const std::string& public_key_
   SignFlags sign_flags;
   sign_flags.key = public_key_file;
   HS_ASSIGN_OR_RETURN(auto lines, CheckSignatures(target, sign_flags));
+  report::SignatureStatus status;
   std::string reasons;
   for (const auto& l : lines) {
-    if (l.valid) return OkStatus();
-    reasons += "\n  " + l.kind + " " + l.where + ": " + l.reason;
+    status.verified = status.verified || l.valid;
+    status.signatures.push_back({l.kind, l.where, l.valid, l.reason});
+    if (!l.valid) reasons += "\n  " + l.kind + " " + l.where + ": " + l.reason;
   }
+  if (status.verified) return status;
   return Error(ErrorCode::kPermissionDenied, "signature required: no valid signature for " +
                                                  target.store->Describe() + "@" + target.digest.ToString() + reasons);
 }

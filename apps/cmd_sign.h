@@ -10,6 +10,7 @@
 
 #include "apps/cmd_scan.h"
 #include "base/status.h"
+#include "report/report.h"
 
 namespace hullscan::apps {
 
@@ -34,8 +35,10 @@ int RunKeyGenerate(const std::string& prefix, std::ostream& out);
 int RunSign(const SignFlags& flags, std::ostream& out);
 int RunVerify(const SignFlags& flags, std::ostream& out);
 
-// The gate of `image --require-signature`: OK when the image (a registry reference or OCI layout)
-// carries a valid signature for the key; the error says why not, per signature.
-Status RequireSignature(const std::string& image, const std::string& public_key_file, const ScanFlags& flags);
+// The gate of `image --require-signature`: the verdict (for the report) when the image (a registry
+// reference or OCI layout) carries a valid signature for the key; else an error saying why not,
+// per signature.
+Result<report::SignatureStatus> RequireSignature(const std::string& image, const std::string& public_key_file,
+                                                 const ScanFlags& flags);
 
 }  // namespace hullscan::apps

@@ -43,11 +43,20 @@ class JsonWriter {
     doc["check_summary"] = CheckSummary();
     doc["scanners"] = model_.scanners;
     doc["diagnostics"] = Diagnostics();
+    doc["signature"] = Signature();
     return DumpJson(doc);
   }
 
  private:
   const inventory::Inventory& inv() const { return *model_.inventory; }
+
+  Json Signature() {
+    if (!model_.signature) return nullptr;
+    Json signatures = Json::array();
+    for (const SignatureVerdict& v : model_.signature->signatures)
+      signatures.push_back(Json{{"kind", v.kind}, {"where", v.where}, {"valid", v.valid}, {"reason", v.reason}});
+    return Json{{"verified", model_.signature->verified}, {"signatures", std::move(signatures)}};
+  }
 
   Json Artifact() {
     const inventory::Artifact& a = inv().artifact;

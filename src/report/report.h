@@ -68,6 +68,18 @@ struct DbSummary {
   std::vector<std::string> sources;  // feeds it holds: "debian", "ghsa", "nvd", …
 };
 
+// The signature verification that gated a scan (`image --require-signature`).
+struct SignatureVerdict {
+  std::string kind;    // "cosign", "bundle", "notation"
+  std::string where;   // which signature: "cosign signature 1 of 2 (sha256-….sig)", "referrer sha256:…"
+  bool valid = false;
+  std::string reason;  // why not, when not valid
+};
+struct SignatureStatus {
+  bool verified = false;
+  std::vector<SignatureVerdict> signatures;
+};
+
 // A whole scan: the inventory and, when vulnerabilities were scanned, the findings (after
 // policy::Apply: filtered, sorted, suppressed ones marked). Writers keep the findings' order.
 struct ScanReport {
@@ -82,6 +94,8 @@ struct ScanReport {
   // section when "secret" ran and a "Misconfigurations" section when "config" ran).
   std::vector<std::string> scanners;
   DbSummary db;
+  // Set when the scan was gated on a signature; nullptr otherwise.
+  const SignatureStatus* signature = nullptr;
 };
 
 // Writes the whole document for `report`. WriteInventory(inv, …) is WriteReport({&inv}, …).

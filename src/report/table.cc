@@ -77,6 +77,12 @@ class TableWriter {
         std::string(ArtifactKindName(a.kind)) + ": " + TerminalSafe(a.name.empty() ? "(unnamed)" : a.name);
     if (!a.manifest_digest.empty()) line += "  digest: " + TerminalSafe(ShortDigest(a.manifest_digest));
     line += "  distro: " + (inv().distro ? TerminalSafe(DistroText(*inv().distro)) : std::string("unknown"));
+    if (model_.signature) {
+      int valid = 0;
+      for (const SignatureVerdict& v : model_.signature->signatures) valid += v.valid ? 1 : 0;
+      line += model_.signature->verified ? "  signature: verified (" + std::to_string(valid) + " valid)"
+                                         : std::string("  signature: NOT verified");
+    }
     return options_.color ? "\x1b[1m" + line + "\x1b[0m" : line;
   }
 

@@ -84,7 +84,13 @@ TEST_F(SignE2E, SignVerifyAndGateAScan) {
   CliRun scan = Run("image --require-signature --key " + Quote(prefix_ + ".pub") + " --scanners none -f json " +
                     Ref("signed/alpine"));
   EXPECT_EQ(scan.exit_code, 0) << scan.err;
-  EXPECT_FALSE(json::parse(scan.out, nullptr, false)["packages"].empty());
+  json scanned = json::parse(scan.out, nullptr, false);
+  EXPECT_FALSE(scanned["packages"].empty());
+  // The report says which signature let the image through.
+  ASSERT_TRUE(scanned["signature"].is_object()) << scan.out.substr(0, 300);
+  EXPECT_TRUE(scanned["signature"]["verified"].get<bool>());
+  EXPECT_EQ(scanned["signature"]["signatures"][0]["kind"], "cosign");
+  EXPECT_TRUE(scanned["signature"]["signatures"][0]["valid"].get<bool>());
   CliRun unsigned_ = Run("image --require-signature --key " + Quote(prefix_ + ".pub") + " --scanners none " +
                          Ref("unsigned/alpine"));
   EXPECT_EQ(unsigned_.exit_code, 2);

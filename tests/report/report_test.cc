@@ -143,7 +143,8 @@ TEST(JsonFormatTest, SchemaShape) {
     for (const auto& [key, value] : ordered.items()) keys.push_back(key);
     EXPECT_EQ(keys, (std::vector<std::string>{"schema_version", "tool", "created", "artifact", "distro", "packages",
                                               "findings", "vulnerability_summary", "vulnerability_db", "checks",
-                                              "check_summary", "scanners", "diagnostics"}));
+                                              "check_summary", "scanners", "diagnostics", "signature"}));
+    EXPECT_TRUE(doc["signature"].is_null()) << "no signature gate: null";
     EXPECT_EQ(doc["schema_version"], 1);
     EXPECT_EQ(doc["distro"].is_null(), !inv.distro.has_value());
     ASSERT_EQ(doc["packages"].size(), inv.packages.size());

@@ -140,6 +140,7 @@ ReportModel BuildModel(const ScanReport& report) {
   ReportModel model = BuildModel(*report.inventory);
   model.scanners = report.scanners;
   model.db = report.db;
+  model.signature = report.signature;
   if (report.checks != nullptr) {
     model.check_scan = true;
     model.checks.reserve(report.checks->size());

@@ -39,6 +39,7 @@ struct ReportModel {
   std::vector<const checks::Finding*> checks;  // in the given order
   std::vector<std::string> scanners;
   DbSummary db;
+  const SignatureStatus* signature = nullptr;  // the gate's verdict, when there was one
   ImageIdentity image;
   std::string artifact_ref;           // the image purl, else a UUID derived from the artifact's identity
   std::string os_ref;                 // UUID derived from the distro; empty when no distro was detected
