@@ -27,11 +27,7 @@ using nlohmann::json;
 
 constexpr char kPassword[] = "e2e-key-password";
 
-fs::path Peer(const std::string& name) {
-  const char* env = std::getenv("PEERS");
-  fs::path p = fs::path(env && *env ? env : "/work/peers") / "bin" / name;
-  return fs::exists(p) ? p : fs::path();
-}
+fs::path Peer(const std::string& name) { return hullscan::testing::PeerTool(name); }
 
 // Runs a shell command; returns its exit code and combined output.
 std::pair<int, std::string> Shell(const std::string& command, const fs::path& dir) {

@@ -46,10 +46,7 @@ constexpr std::string_view kOciIndexType = "application/vnd.oci.image.index.v1+j
 constexpr std::string_view kScanPredicate = "https://example.com/scan/v1";
 constexpr std::string_view kPassword = "bundle-test-pass";
 
-fs::path Peer(const std::string& name) {
-  const char* env = std::getenv("PEERS");
-  return fs::path(env != nullptr && *env != '\0' ? env : "/work/peers") / "bin" / name;
-}
+fs::path Peer(const std::string& name) { return hullscan::testing::PeersDir() / "bin" / name; }
 
 struct CommandResult {
   int rc = -1;

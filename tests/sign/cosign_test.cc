@@ -34,15 +34,10 @@ using hullscan::testing::TempDir;
 
 constexpr char kPassword[] = "interop-pass";
 
-fs::path PeersDir() {
-  const char* env = std::getenv("PEERS");
-  return env && *env ? fs::path(env) : fs::path("/work/peers");
-}
+using hullscan::testing::PeersDir;
 
-fs::path Peer(const std::string& name) {
-  fs::path p = PeersDir() / "bin" / name;
-  return fs::exists(p) ? p : fs::path();
-}
+// A peer tool, or empty when it is not there (tests then skip, naming it).
+fs::path Peer(const std::string& name) { return hullscan::testing::PeerTool(name); }
 
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";

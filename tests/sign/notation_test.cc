@@ -130,8 +130,7 @@ struct World {
 
 World* MakeWorld() {
   auto* w = new World;
-  const char* peers = std::getenv("PEERS");
-  w->notation = fs::path(peers != nullptr && *peers != 0 ? peers : "/work/peers") / "bin" / "notation";
+  w->notation = testing::PeersDir() / "bin" / "notation";
   if (!fs::exists(w->notation)) {
     w->skip_reason = "notation not found at " + w->notation.string() + " (fetch it with shared/tools/peer-tools.sh)";
     return w;

@@ -36,4 +36,14 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+std::filesystem::path PeersDir() {
+  const char* env = std::getenv("PEERS");
+  return env != nullptr && *env != '\0' ? std::filesystem::path(env) : SourceDir() / "build" / "peers";
+}
+
+std::filesystem::path PeerTool(const std::string& name) {
+  std::filesystem::path p = PeersDir() / "bin" / name;
+  return std::filesystem::exists(p) ? p : std::filesystem::path();
+}
+
 }  // namespace hullscan::testing

@@ -13,6 +13,13 @@ inline std::filesystem::path TestData() { return SharedDir() / "testdata"; }
 std::filesystem::path SourceDir();  // the project checkout
 std::filesystem::path BinaryDir();  // the CMake build tree
 
+// The real peer tools (Trivy, cosign, skopeo with sigstore, Notation, crane, oras) that
+// ../shared/tools/peer-tools.sh unpacks: $PEERS (scripts/test sets it), else build/peers of the
+// checkout. PeerTool("cosign2") is $PEERS/bin/cosign2, or an empty path when it is not there
+// (tests then skip, naming the tool and how to get it).
+std::filesystem::path PeersDir();
+std::filesystem::path PeerTool(const std::string& name);
+
 // The whole file, or a test failure (and an empty string) when it cannot be read.
 std::string ReadFileOrFail(const std::filesystem::path& path);
 

@@ -60,10 +60,7 @@ const std::set<std::pair<std::string, std::string>> kWeAreStricter = {
     {"kubernetes/run-as-non-root-override.bad.yaml", "KSV012"},
 };
 
-fs::path TrivyPath() {
-  const char* peers = std::getenv("PEERS");
-  return fs::path(peers != nullptr && *peers != '\0' ? peers : "/work/peers") / "bin/trivy";
-}
+fs::path TrivyPath() { return hullscan::testing::PeersDir() / "bin" / "trivy"; }
 
 TEST(TrivyPeer, EveryMappedTrivyFailureIsReportedByUs) {
   fs::path trivy = TrivyPath();

@@ -177,8 +177,7 @@ TEST_F(ReferenceImages, AppSecrets) {
 // Trivy v0.44's secret scan of the same archive: everything it finds is a finding of ours with the
 // same rule, file, line and layer.
 TEST_F(ReferenceImages, AppSecretsCoversTrivy) {
-  const char* peers = std::getenv("PEERS");
-  fs::path trivy = fs::path(peers && *peers ? peers : "/work/peers") / "bin" / "trivy";
+  fs::path trivy = hullscan::testing::PeersDir() / "bin" / "trivy";
   if (!fs::exists(trivy)) GTEST_SKIP() << trivy << " is absent (../shared/tools/peer-tools.sh $PEERS trivy)";
   TempDir cache;
   std::string archive = (images_ / "docker-archive" / "app-secrets_bookworm.tar").string();

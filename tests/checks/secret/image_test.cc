@@ -240,9 +240,7 @@ struct TrivyFinding {
 };
 
 std::string TrivyPath() {
-  const char* peers = std::getenv("PEERS");
-  std::filesystem::path p = std::filesystem::path(peers && *peers ? peers : "/work/peers") / "bin" / "trivy";
-  return std::filesystem::exists(p) ? p.string() : "";
+  return hullscan::testing::PeerTool("trivy").string();
 }
 
 std::vector<TrivyFinding> RunTrivy(const std::string& trivy, const std::string& archive, bool* ok) {
