@@ -84,7 +84,7 @@ echo "|---|---|---|---|---|---|---|"
 for key in "${keys[@]}"; do
   log "$key"
   archive=$images/docker-archive/$key.tar
-  read -r t_scan rss_scan < <(measure "$hullscan" image "docker-archive:$archive" --db "$db" -f json -o "$tmp/out.json")
+  read -r t_scan rss_scan < <(measure "$hullscan" image "docker-archive:$archive" --scanners vuln --db "$db" -f json -o "$tmp/out.json")
   pkgs=$(jq '.packages | length' "$tmp/out.json")
   findings=$(jq '.findings | length' "$tmp/out.json")
   t_trivy="" x_trivy=""
